@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""xenhost's build command line. Each subcommand is one step of the data flow; no logic lives here.
+
+  ./build.py graph            build order of the specs (text; --dot FILE for Graphviz)
+  ./build.py packages         specs -> RPMs/.debs -> signed apt + rpm repositories (out/repo)
+  ./build.py iso              repositories -> dom0 image + installer -> hybrid ISO (out/iso)
+"""
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+VENV_PYTHON = HERE / ".venv" / "bin" / "python"
+
+
+def _reexec_in_venv() -> None:
+    # The build needs kiwi and friends from the project's venv (made by setup-host.sh).
+    if VENV_PYTHON.exists() and Path(sys.prefix).resolve() != (HERE / ".venv").resolve():
+        os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), *sys.argv])
+
+
+def cmd_graph(args, config) -> int:
+    from packages import graph
+    from packages.specs import load_specs
+    specs = load_specs(config.specs_dir)
+    deps = graph.build_deps(specs)
+    for index, name in enumerate(graph.build_order(specs), 1):
+        needs = ", ".join(sorted(deps[name])) or "-"
+        print(f"{index:2}. {name:<22} build-depends on: {needs}")
+    if args.dot:
+        Path(args.dot).write_text(graph.to_dot(specs))
+        print(f"wrote {args.dot}")
+    return 0
+
+
+def cmd_packages(args, config) -> int:
+    from packages.pipeline import PackageBuilder
+    builder = PackageBuilder(config, backend=args.backend)
+    summary = builder.run(only=set(args.only) or None, force=set(args.force))
+    print(summary.table())
+    return 0 if summary.ok else 1
+
+
+def cmd_iso(args, config) -> int:
+    from iso.media import build_iso
+    if not args.skip_packages:
+        rc = cmd_packages(argparse.Namespace(backend="chroot", only=[], force=[]), config)
+        if rc:
+            return rc
+    result = build_iso(config)
+    print(f"ISO: {result}")
+    return 0
+
+
+def main(argv=None) -> int:
+    _reexec_in_venv()
+    sys.path.insert(0, str(HERE))
+    from packages.config import BuildConfig
+    from packages.errors import XenhostBuildError
+
+    parser = argparse.ArgumentParser(prog="build.py", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-v", "--verbose", action="store_true")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("graph", help="print the specs' build order")
+    p.add_argument("--dot", help="also write a Graphviz file")
+    p.set_defaults(func=cmd_graph)
+    p = sub.add_parser("packages", help="build the packages and repositories")
+    p.add_argument("--backend", choices=["chroot", "mock"], default="chroot")
+    p.add_argument("--only", action="append", default=[], metavar="NAME")
+    p.add_argument("--force", action="append", default=[], metavar="NAME")
+    p.set_defaults(func=cmd_packages)
+    p = sub.add_parser("iso", help="build packages (if stale), images and the ISO")
+    p.add_argument("--skip-packages", action="store_true", help="use out/repo as it is")
+    p.set_defaults(func=cmd_iso)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING)
+    try:
+        return args.func(args, BuildConfig())
+    except XenhostBuildError as exc:
+        print(f"build.py: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

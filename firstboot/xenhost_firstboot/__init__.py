@@ -1,0 +1,1 @@
+"""xenhost first boot: applies /etc/xenhost/firstboot.yaml once on the installed dom0."""

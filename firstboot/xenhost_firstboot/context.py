@@ -1,0 +1,21 @@
+"""What every step receives: the parsed config, the root, the runner."""
+import os
+from dataclasses import dataclass
+
+from .config import FirstbootConfig
+
+
+@dataclass
+class Context:
+    config: FirstbootConfig
+    root: str            # "/" on a host; a temp dir in tests
+    runner: object       # SystemRunner or a test fake (run/which)
+    # live: the root IS this running machine, so commands that change the
+    # running system (hostname, systemctl, LVM on block devices) may run.
+    # False with --root DIR, so pointing --root at an image never touches
+    # the build machine.
+    live: bool
+
+    def path(self, absolute):
+        """Map an absolute target path (/etc/...) under the root."""
+        return os.path.join(self.root, absolute.lstrip("/"))

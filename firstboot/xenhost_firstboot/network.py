@@ -1,0 +1,109 @@
+"""Step: management bridge (xenbr0) with systemd-networkd.
+
+Like XenServer, dom0's IP lives on a bridge that enslaves the management NIC,
+so guests can be attached to the same bridge later.  The NIC is matched by
+MAC, not by name: the installer ran a different kernel/udev and the name it
+saw (management.interface) is not guaranteed to be the same here.
+"""
+import os
+
+from .files import ensure_symlink, write_if_changed
+
+NETWORK_DIR = "/etc/systemd/network"
+UNIT = "systemd-networkd.service"
+
+
+def network_files(mgmt):
+    """Return {file name: content} for the management bridge."""
+    bridge = mgmt.bridge
+    netdev = (
+        "# Written by xenhost-firstboot: the management bridge.\n"
+        "[NetDev]\n"
+        f"Name={bridge}\n"
+        "Kind=bridge\n"
+        # Same MAC as the NIC: DHCP leases and switch port security stay
+        # as they were before the bridge existed.
+        f"MACAddress={mgmt.mac}\n")
+    uplink = (
+        f"# Written by xenhost-firstboot: enslave the management NIC to {bridge}.\n"
+        "[Match]\n"
+        f"MACAddress={mgmt.mac}\n"
+        # Type=ether: the bridge carries the same MAC and must not match here.
+        "Type=ether\n"
+        "\n[Network]\n"
+        f"Bridge={bridge}\n"
+        "LinkLocalAddressing=no\n")
+    lines = [f"# Written by xenhost-firstboot: dom0's management address on {bridge}.",
+             "[Match]", f"Name={bridge}", "", "[Network]"]
+    if mgmt.mode == "dhcp":
+        # ClientIdentifier=mac: the lease follows the NIC's MAC like before.
+        lines += ["DHCP=yes", "", "[DHCPv4]", "ClientIdentifier=mac"]
+    else:
+        lines.append(f"Address={mgmt.address}")
+        if mgmt.gateway:
+            lines.append(f"Gateway={mgmt.gateway}")
+        lines += [f"DNS={server}" for server in mgmt.dns]
+    return {
+        f"10-{bridge}.netdev": netdev,
+        f"20-{bridge}-uplink.network": uplink,
+        f"30-{bridge}.network": "\n".join(lines) + "\n",
+    }
+
+
+def configure_management_network(ctx):
+    mgmt = ctx.config.management
+    written = [name for name, content in network_files(mgmt).items()
+               if write_if_changed(ctx.path(f"{NETWORK_DIR}/{name}"), content)]
+    resolv = _write_static_resolv_conf(ctx)
+    enabled = _enable_networkd(ctx)
+    what = f"{mgmt.bridge} on {mgmt.mac} ({mgmt.mode})"
+    if not (written or resolv or enabled):
+        return f"{what}: already configured"
+    parts = [f"wrote {', '.join(written)}" if written else "config unchanged"]
+    if resolv:
+        parts.append("wrote /etc/resolv.conf")
+    if enabled:
+        parts.append(f"enabled {UNIT}")
+    return f"{what}: " + "; ".join(parts)
+
+
+def _write_static_resolv_conf(ctx):
+    """networkd's DNS= only reaches resolv.conf through systemd-resolved.
+
+    When resolv.conf is a plain file (no resolved/resolvconf owning it), write
+    the static servers there; never replace a symlink someone else manages.
+    """
+    mgmt = ctx.config.management
+    path = ctx.path("/etc/resolv.conf")
+    if mgmt.mode != "static" or not mgmt.dns or os.path.islink(path):
+        return False
+    content = "# Written by xenhost-firstboot\n" + "".join(
+        f"nameserver {server}\n" for server in mgmt.dns)
+    return write_if_changed(path, content)
+
+
+def _enable_networkd(ctx):
+    """Enable systemd-networkd (Debian ships it disabled); True if changed."""
+    if ctx.live:
+        state = ctx.runner.run(["systemctl", "is-enabled", UNIT], check=False).stdout.strip()
+        if state == "enabled":
+            return False
+        ctx.runner.run(["systemctl", "enable", UNIT])
+        # Enabling mid-boot does not add it to the running boot transaction;
+        # --no-block because this unit is ordered Before= networkd.
+        ctx.runner.run(["systemctl", "start", "--no-block", UNIT])
+        return True
+    # Offline root: create what `systemctl enable` would (networkd's [Install]).
+    lib = "/lib/systemd/system"
+    etc = ctx.path("/etc/systemd/system")
+    links = {
+        f"{etc}/multi-user.target.wants/{UNIT}": f"{lib}/{UNIT}",
+        f"{etc}/dbus-org.freedesktop.network1.service": f"{lib}/{UNIT}",
+        f"{etc}/sockets.target.wants/systemd-networkd.socket": f"{lib}/systemd-networkd.socket",
+        f"{etc}/network-online.target.wants/systemd-networkd-wait-online.service":
+            f"{lib}/systemd-networkd-wait-online.service",
+    }
+    changed = False
+    for link, target in links.items():
+        changed |= ensure_symlink(link, target)
+    return changed

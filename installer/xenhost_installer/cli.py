@@ -1,0 +1,148 @@
+"""xenhost-installer command line.
+
+  validate FILE          check an answer file, print every problem, exit non-zero if any
+  boot                   what the systemd unit runs: unattended if answerfile= is on the kernel
+                         command line, else the interactive screens; never reboots after a failure
+  install --answerfile L unattended install from a URL or path (for use from a shell)
+  interactive            the screens, then install
+"""
+import argparse
+import logging
+import os
+import subprocess
+import sys
+import time
+
+from . import MARKER_COMPLETE, MARKER_FAILED, answers, cmdline, host as hostmod, log as logmod, plan as planmod
+from .commands import Commands
+from .disks import DiskProbe
+from .errors import InstallerError
+from .install import install
+
+log = logging.getLogger("xenhost_installer")
+
+
+def _print(text):
+    print(text, flush=True)
+
+
+def cmd_validate(args):
+    try:
+        data = answers.parse_text(answers.fetch_text(args.file, attempts=1), args.file)
+    except InstallerError as exc:
+        _print(str(exc))
+        return 1
+    found = answers.problems(data)
+    for problem in found:
+        _print(problem)
+    if found:
+        _print("%s: %d problem%s" % (args.file, len(found), "" if len(found) == 1 else "s"))
+        return 1
+    _print("%s: valid" % args.file)
+    return 0
+
+
+def run_shell():
+    """An interactive shell on the console; returns when it exits."""
+    _print("xenhost-installer: starting a shell; the log is %s" % logmod.LOG_PATH)
+    subprocess.call(["/bin/bash", "-l"])
+
+
+def hold_after_failure():
+    """Never reboot after a failure: offer a shell, forever (sleep if there is no terminal)."""
+    while True:
+        start = time.monotonic()
+        if sys.stdin.isatty():
+            run_shell()
+        if time.monotonic() - start < 2:
+            time.sleep(3600)
+
+
+def do_atexit(action, commands):
+    log.info("atexit: %s", action)
+    if action == "shell":
+        run_shell()
+    elif action in ("reboot", "poweroff"):
+        commands.run(["systemctl", action])
+
+
+def run_install(make_plan, args, boot_opts, hold):
+    """Shared ending for unattended and interactive installs: markers, atexit, failure policy."""
+    commands = Commands()
+    try:
+        host = hostmod.gather(boot_opts.raw)
+        plan = make_plan(commands, host)
+        if plan is None:
+            _print("xenhost-installer: cancelled")
+            return 1
+        install(plan, commands=commands, probe=DiskProbe(commands, boot_opts.raw), host=host)
+    except InstallerError as exc:
+        log.error("installation failed: %s", exc)
+        _print("%s %s" % (MARKER_FAILED, exc))
+        return hold_after_failure() if hold else 1
+    except Exception as exc:            # a bug: still show the marker, never reboot
+        log.exception("internal error")
+        _print("%s internal error: %s: %s (see %s)" % (MARKER_FAILED, type(exc).__name__, exc, logmod.LOG_PATH))
+        return hold_after_failure() if hold else 1
+    _print(MARKER_COMPLETE)
+    if not args.no_atexit:
+        do_atexit(plan.atexit, commands)
+    return 0
+
+
+def unattended_plan(location, args, boot_opts):
+    def make(commands, host):
+        _print("xenhost-installer: reading answer file %s" % location)
+        data = answers.load(location)
+        log.info("answers (redacted):\n%s", answers.redacted_yaml(data))
+        return planmod.from_answers(data, image=args.image, atexit_override=args.atexit or boot_opts.atexit)
+    return make
+
+
+def interactive_plan(args, boot_opts):
+    def make(commands, host):
+        from .ui.app import run_screens
+        probe = DiskProbe(commands, boot_opts.raw)
+        plan = run_screens(probe, image=args.image)
+        if plan is not None and (args.atexit or boot_opts.atexit):
+            plan.atexit = args.atexit or boot_opts.atexit
+        return plan
+    return make
+
+
+def build_parser():
+    p = argparse.ArgumentParser(prog="xenhost-installer", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", required=True)
+    v = sub.add_parser("validate", help="check an answer file")
+    v.add_argument("file", help="path or URL of the answer file")
+    for name in ("boot", "install", "interactive"):
+        s = sub.add_parser(name)
+        s.add_argument("--image", default=planmod.DEFAULT_IMAGE, help="dom0 root tarball (with PATH.sha256)")
+        s.add_argument("--cmdline", default="/proc/cmdline", help="kernel command line file (for tests)")
+        s.add_argument("--atexit", choices=cmdline.ATEXIT_CHOICES, help="override the answer file's atexit")
+        s.add_argument("--no-atexit", action="store_true", help="do not reboot/poweroff/shell at the end")
+        if name == "install":
+            s.add_argument("--answerfile", required=True, help="http(s)://, file:// URL or a path")
+    return p
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    if args.command == "validate":
+        return cmd_validate(args)
+    logmod.setup()
+    log.info("xenhost-installer %s (pid %d)", " ".join(sys.argv[1:] if argv is None else argv), os.getpid())
+    hold = args.command == "boot"
+    try:
+        boot_opts = cmdline.read(args.cmdline)
+    except (OSError, InstallerError) as exc:
+        _print("%s %s" % (MARKER_FAILED, exc))
+        return hold_after_failure() if hold else 1
+    location = getattr(args, "answerfile", None) or (boot_opts.answerfile if args.command == "boot" else None)
+    make = unattended_plan(location, args, boot_opts) if location else interactive_plan(args, boot_opts)
+    return run_install(make, args, boot_opts, hold)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,72 @@
+"""The partition layout as a pure function of the disk size (unit-tested, no I/O).
+
+XenServer's GPT layout: BIOS boot, ESP 512 MiB, root 18 GiB, backup root 18 GiB (the previous
+version is kept there on upgrade), logs 4 GiB, swap 1 GiB, local SR = the rest. XenServer needs a
+46 GB disk; we scale the system partitions down linearly between 16 GiB and 64 GiB disks and accept
+disks down to MIN_DISK_BYTES with the floor sizes, so small lab hosts and test VMs install too.
+"""
+from dataclasses import dataclass
+
+from .errors import LayoutError
+
+MiB = 1024 ** 2
+GiB = 1024 ** 3
+
+# (size at <=16 GiB disk, size at >=64 GiB disk), in MiB
+SCALED = {"root": (4096, 18432), "backup": (4096, 18432), "logs": (1024, 4096), "swap": (512, 1024)}
+SMALL_DISK, FULL_DISK = 16 * GiB, 64 * GiB
+MIN_SR_MiB = 1024
+GPT_OVERHEAD_MiB = 2            # 1 MiB alignment at the start + backup GPT at the end
+BIOS_MiB, ESP_MiB = 1, 512
+STEP_MiB = 64                   # round scaled sizes down to this, keeps sizes readable
+
+
+@dataclass(frozen=True)
+class Partition:
+    number: int
+    role: str          # bios, esp, root, backup, logs, swap, sr
+    label: str         # GPT partition label
+    type_code: str     # sgdisk type code
+    size_mib: int      # 0 = the rest of the disk
+    fs: str            # vfat, ext4, swap, or "" (left unformatted)
+
+
+def _minimum_disk_mib():
+    return GPT_OVERHEAD_MiB + BIOS_MiB + ESP_MiB + sum(lo for lo, _ in SCALED.values()) + MIN_SR_MiB
+
+
+MIN_DISK_BYTES = _minimum_disk_mib() * MiB    # 11267 MiB: the floor sizes + 1 GiB of local SR
+
+
+def _scaled(disk_bytes, lo, hi):
+    if disk_bytes <= SMALL_DISK:
+        return lo
+    if disk_bytes >= FULL_DISK:
+        return hi
+    frac = (disk_bytes - SMALL_DISK) / (FULL_DISK - SMALL_DISK)
+    return max(lo, int((lo + (hi - lo) * frac) // STEP_MiB * STEP_MiB))
+
+
+def compute_layout(disk_bytes):
+    """Return the partitions for a disk of disk_bytes; raise LayoutError when it is too small."""
+    if disk_bytes < MIN_DISK_BYTES:
+        raise LayoutError("disk is %.1f GiB but xenhost needs at least %.1f GiB; fix: choose a larger disk"
+                          % (disk_bytes / GiB, MIN_DISK_BYTES / GiB))
+    size = {role: _scaled(disk_bytes, lo, hi) for role, (lo, hi) in SCALED.items()}
+    return [
+        Partition(1, "bios", "bios-boot", "EF02", BIOS_MiB, ""),
+        Partition(2, "esp", "xenhost-esp", "EF00", ESP_MiB, "vfat"),
+        Partition(3, "root", "xenhost-root", "8300", size["root"], "ext4"),
+        Partition(4, "backup", "xenhost-backup", "8300", size["backup"], ""),
+        Partition(5, "logs", "xenhost-logs", "8300", size["logs"], "ext4"),
+        Partition(6, "swap", "xenhost-swap", "8200", size["swap"], "swap"),
+        Partition(7, "sr", "xenhost-sr", "8E00", 0, ""),
+    ]
+
+
+def sr_size_mib(disk_bytes, layout):
+    return disk_bytes // MiB - GPT_OVERHEAD_MiB - sum(p.size_mib for p in layout)
+
+
+def by_role(layout, role):
+    return next(p for p in layout if p.role == role)

@@ -1,0 +1,71 @@
+"""Configuration written into the target: fstab, hostname, password, first-boot data, logs."""
+import os
+import shutil
+
+import yaml
+
+from ..answers import redacted_yaml
+from ..password import set_root_hash
+
+
+def _write(ctx, relpath, text, mode=0o644):
+    path = ctx.path(relpath)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+    os.chmod(path, mode)
+    return path
+
+
+def _uuid(ctx, role):
+    if role not in ctx.uuids:
+        ctx.uuids[role] = ctx.commands.run(["blkid", "-s", "UUID", "-o", "value", ctx.part(role)]).strip()
+    return ctx.uuids[role]
+
+
+def fstab_text(uuids):
+    return ("# Written by xenhost-installer. <file system> <mount point> <type> <options> <dump> <pass>\n"
+            "UUID=%(root)s / ext4 errors=remount-ro 0 1\n"
+            "UUID=%(esp)s /boot/efi vfat umask=0077 0 1\n"
+            "UUID=%(logs)s /var/log ext4 defaults 0 2\n"
+            "UUID=%(swap)s none swap sw 0 0\n" % uuids)
+
+
+def write_fstab(ctx):
+    _write(ctx, "etc/fstab", fstab_text({role: _uuid(ctx, role) for role in ("root", "esp", "logs", "swap")}))
+
+
+def set_hostname(ctx):
+    name = ctx.plan.hostname
+    _write(ctx, "etc/hostname", name + "\n")
+    _write(ctx, "etc/hosts", "127.0.0.1\tlocalhost\n127.0.1.1\t%s %s\n\n"
+           "::1\tlocalhost ip6-localhost ip6-loopback\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n"
+           % (name, name.split(".")[0]))
+
+
+def set_root_password(ctx):
+    set_root_hash(ctx.target, ctx.plan.root_password_hash)
+
+
+def firstboot_data(plan):
+    """The installer -> first boot contract (CONVENTIONS.md)."""
+    net = plan.network
+    management = {"interface": plan.nic.name, "mac": plan.nic.mac, "mode": net.mode, "bridge": "xenbr0"}
+    if net.mode == "static":
+        management.update(address=net.address, gateway=net.gateway, dns=list(net.dns))
+    return {"version": 1, "hostname": plan.hostname, "management": management,
+            "storage": {"local-sr": {"device": "/dev/disk/by-partlabel/xenhost-sr", "type": "lvm"}}}
+
+
+def write_firstboot(ctx):
+    _write(ctx, "etc/xenhost/firstboot.yaml", yaml.safe_dump(firstboot_data(ctx.plan), sort_keys=False))
+
+
+def save_logs(ctx):
+    """Copy the installer log and the redacted answers to /var/log/installer on the target."""
+    dest = ctx.path("var/log/installer")
+    os.makedirs(dest, exist_ok=True)
+    if os.path.exists(ctx.log_path):
+        shutil.copyfile(ctx.log_path, os.path.join(dest, "install.log"))
+    if ctx.plan.answers_redacted is not None:
+        _write(ctx, "var/log/installer/answers.yaml", redacted_yaml(ctx.plan.answers_redacted), 0o600)

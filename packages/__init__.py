@@ -1,0 +1,1 @@
+"""Build side, step 1 and 2: spec files -> packages -> signed repositories."""

@@ -1,0 +1,28 @@
+"""What every build backend does, and what it is given."""
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..specs import Spec
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    spec: Spec
+    srpm: Path
+    build_requires: tuple[str, ...]   # in the backend's package namespace (Debian names for chroot)
+    result_dir: Path                  # binary RPMs are collected here
+    log: Path
+    local_repo: Path | None = None    # earlier results, visible to this build
+
+
+class Backend(ABC):
+    name = "abstract"
+
+    @abstractmethod
+    def root_key(self, request: BuildRequest) -> str:
+        """Identifies the build root this request needs (part of the package's cache key)."""
+
+    @abstractmethod
+    def build(self, request: BuildRequest) -> list[Path]:
+        """Build the SRPM; return the binary RPMs placed in request.result_dir."""

@@ -1,0 +1,121 @@
+"""Turn a binary RPM into a .deb whose dependencies are Debian package names.
+
+The payload is unpacked as rpm wrote it; the control data comes from the RPM header with every
+Requires mapped through packages/debian-names.yaml, and the spec's scriptlets become the
+maintainer scripts.
+"""
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+
+from .errors import CommandFailed
+from .names import NameMap
+from .run import run
+
+ARCHES = {"x86_64": "amd64", "noarch": "all"}
+
+# rpm scriptlet -> (Debian maintainer script, the dpkg action that corresponds to rpm's call)
+SCRIPTLETS = {
+    "PREIN": ("preinst", "install"),
+    "POSTIN": ("postinst", "configure"),
+    "PREUN": ("prerm", "remove"),
+    "POSTUN": ("postrm", "remove"),
+}
+
+
+def read_header(rpm_path: Path):
+    import rpm  # noqa: PLC0415 - Debian's python3-rpm
+    ts = rpm.TransactionSet()
+    ts.setVSFlags(rpm._RPMVSF_NOSIGNATURES | rpm._RPMVSF_NODIGESTS)
+    with open(rpm_path, "rb") as f:
+        return ts.hdrFromFdno(f.fileno())
+
+
+def _deps(header, tag, names: NameMap, needed_by: str, skip: set[str]) -> list[str]:
+    out = []
+    for name in header[tag]:
+        if name.startswith(("rpmlib(", "/")) or "(" in name or name in skip:
+            continue
+        mapped = names.debian(name, needed_by)
+        if mapped not in out:
+            out.append(mapped)
+    return out
+
+
+def control_text(header, names: NameMap) -> str:
+    import rpm  # noqa: PLC0415
+    name = header[rpm.RPMTAG_NAME]
+    needed_by = f"{name} (Requires)"
+    depends = _deps(header, rpm.RPMTAG_REQUIRENAME, names, needed_by, {name})
+    provides = [p for p in header[rpm.RPMTAG_PROVIDENAME] if p != name and "(" not in p]
+    conflicts = list(header[rpm.RPMTAG_CONFLICTNAME])
+    description = header[rpm.RPMTAG_DESCRIPTION].strip().splitlines()
+    body = "\n".join(" " + (line if line.strip() else ".") for line in description)
+    fields = {
+        "Package": name,
+        "Version": f"{header[rpm.RPMTAG_VERSION]}-{header[rpm.RPMTAG_RELEASE]}",
+        "Architecture": ARCHES.get(header[rpm.RPMTAG_ARCH], header[rpm.RPMTAG_ARCH]),
+        "Maintainer": "xenhost developers <dev@xenhost.invalid>",
+        "Installed-Size": str(max(1, (header[rpm.RPMTAG_SIZE] or 0) // 1024)),
+        "Depends": ", ".join(depends),
+        "Provides": ", ".join(provides),
+        "Conflicts": ", ".join(conflicts),
+        "Replaces": ", ".join(conflicts),
+        "Section": "admin",
+        "Priority": "optional",
+        "Homepage": header[rpm.RPMTAG_URL] or "",
+    }
+    lines = [f"{k}: {v}" for k, v in fields.items() if v]
+    return "\n".join(lines) + f"\nDescription: {header[rpm.RPMTAG_SUMMARY]}\n{body}\n"
+
+
+def maintainer_scripts(header) -> dict[str, str]:
+    import rpm  # noqa: PLC0415
+    scripts = {}
+    for tag, (script, action) in SCRIPTLETS.items():
+        body = header[getattr(rpm, f"RPMTAG_{tag}")]
+        if not body:
+            continue
+        # rpm passes an instance count; dpkg passes an action. Run the rpm body once, on the
+        # action that matches, with the count rpm would have given.
+        scripts[script] = (f"#!/bin/sh\nset -e\nif [ \"$1\" = \"{action}\" ]; then\n"
+                           f"set -- 1\n{body.strip()}\nfi\nexit 0\n")
+    return scripts
+
+
+def rpm_to_deb(rpm_path: Path, names: NameMap, dest_dir: Path) -> Path:
+    import rpm  # noqa: PLC0415
+    header = read_header(rpm_path)
+    with tempfile.TemporaryDirectory(prefix="rpm2deb-") as tmp:
+        root = Path(tmp) / "root"
+        root.mkdir()
+        payload = subprocess.Popen(["rpm2cpio", str(rpm_path)], stdout=subprocess.PIPE)
+        _unpack(payload, root)
+        control = root / "DEBIAN"
+        control.mkdir()
+        (control / "control").write_text(control_text(header, names))
+        conffiles = [f for f, flags in zip(header[rpm.RPMTAG_FILENAMES], header[rpm.RPMTAG_FILEFLAGS])
+                     if flags & rpm.RPMFILE_CONFIG and f.startswith("/etc/")]
+        if conffiles:
+            (control / "conffiles").write_text("\n".join(conffiles) + "\n")
+        for script, text in maintainer_scripts(header).items():
+            (control / script).write_text(text)
+            (control / script).chmod(0o755)
+        control_fields = dict(ln.split(": ", 1) for ln in (control / "control").read_text().splitlines()
+                              if ": " in ln and not ln.startswith(" "))
+        deb = dest_dir / f"{control_fields['Package']}_{control_fields['Version']}_{control_fields['Architecture']}.deb"
+        dest_dir.mkdir(parents=True, exist_ok=True)
+        run(["dpkg-deb", "--root-owner-group", "-Zxz", "--build", root, deb], capture=True)
+        return deb
+
+
+def _unpack(payload: subprocess.Popen, root: Path) -> None:
+    cpio = subprocess.run(["cpio", "-idm", "--quiet", "--no-absolute-filenames"], cwd=root,
+                          stdin=payload.stdout, capture_output=True, text=True)
+    payload.stdout.close()
+    if payload.wait() != 0 or cpio.returncode != 0:
+        raise CommandFailed(f"cannot unpack the RPM payload: {cpio.stderr.strip()}",
+                            "check that rpm2cpio and cpio are installed (./setup-host.sh)")
+    # rpm2cpio writes ./usr/...; directories become 0755 root-owned in the .deb.
+    os.chmod(root, 0o755)

@@ -1,0 +1,131 @@
+"""Build every spec in dependency order, reusing cached results, then write the repositories."""
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import graph, hosttools
+from .backends import BuildRequest, backend_named
+from .cache import StoredBuild, cache_key
+from .config import BuildConfig
+from .debian import rpm_to_deb
+from .errors import XenhostBuildError
+from .names import NameMap
+from .repos import write_repositories
+from .run import run
+from .sources import gather_sources
+from .specs import MACRO_FILES, load_specs
+
+
+@dataclass
+class Outcome:
+    name: str
+    state: str            # built | cached | failed | skipped
+    seconds: float = 0.0
+    detail: str = ""
+
+
+@dataclass
+class Summary:
+    outcomes: list[Outcome] = field(default_factory=list)
+    repos: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return all(o.state in ("built", "cached") for o in self.outcomes)
+
+    def table(self) -> str:
+        rows = [f"  {o.name:<22} {o.state:<8} {o.seconds:7.1f}s  {o.detail}" for o in self.outcomes]
+        counts = {s: sum(o.state == s for o in self.outcomes) for s in ("built", "cached", "failed", "skipped")}
+        return "\n".join(["packages:", *rows, "  " + ", ".join(f"{v} {k}" for k, v in counts.items())])
+
+
+def make_srpm(spec, sources_dir: Path, out_dir: Path, log: Path) -> Path:
+    hosttools.require("rpmbuild")
+    with tempfile.TemporaryDirectory(prefix="srpm-") as top:
+        loads = [a for p in (MACRO_FILES["common"], MACRO_FILES["debian"]) for a in ("--load", p)]
+        run(["rpmbuild", "-bs", *loads, "--define", f"_topdir {top}",
+             "--define", f"_sourcedir {sources_dir}", "--define", f"_srcrpmdir {out_dir}",
+             "--define", "use_source_date_epoch_as_buildtime 1", spec.path],
+            log_file=log, env={"SOURCE_DATE_EPOCH": str(spec.changelog_time), "PATH": "/usr/bin:/bin"})
+    return next(out_dir.glob("*.src.rpm"))
+
+
+class PackageBuilder:
+    def __init__(self, config: BuildConfig, backend: str = "chroot", progress=print):
+        self.config = config
+        self.backend = backend_named(backend, config)
+        self.progress = progress
+        self.specs = load_specs(config.specs_dir)
+        self.order = graph.build_order(self.specs)
+        self.deps = graph.build_deps(self.specs)
+        self.names = NameMap.load(set(graph.providers(self.specs)))
+        self.keys: dict[str, str] = {}
+
+    def run(self, only: set[str] | None = None, force: set[str] = frozenset()) -> Summary:
+        summary = Summary()
+        failed: set[str] = set()
+        selected = [n for n in self.order if not only or n in only]
+        for index, name in enumerate(selected, 1):
+            prefix = f"[{index}/{len(selected)}] {name}"
+            blocked = self.deps[name] & failed
+            if blocked:
+                failed.add(name)
+                summary.outcomes.append(Outcome(name, "skipped", detail=f"needs failed {sorted(blocked)}"))
+                self.progress(f"{prefix}: skipped (build-depends on failed {', '.join(sorted(blocked))})")
+                continue
+            started = time.monotonic()
+            try:
+                state = self._one(name, force=name in force, prefix=prefix)
+                summary.outcomes.append(Outcome(name, state, time.monotonic() - started))
+            except XenhostBuildError as exc:
+                failed.add(name)
+                summary.outcomes.append(Outcome(name, "failed", time.monotonic() - started,
+                                                f"see {self.config.logs_dir / name}.log"))
+                self.progress(f"{prefix}: FAILED\n{exc}")
+        if not failed:
+            summary.repos = self._write_repos(self.order)
+        return summary
+
+    def _one(self, name: str, force: bool, prefix: str) -> str:
+        spec = self.specs[name]
+        log = self.config.logs_dir / f"{name}.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=self.config.cache("work"), prefix=f"{name}-") as tmp:
+            sources = gather_sources(self.config, spec, Path(tmp) / "SOURCES")
+            build_requires = tuple(self.names.debian(r, spec.path.name) for r in spec.build_requires)
+            stored = StoredBuild.at(self.config, name, "pending")
+            request = BuildRequest(spec=spec, srpm=Path(), build_requires=build_requires,
+                                   result_dir=stored.root / "rpms", log=log)
+            key = cache_key(spec, sources, self.backend.root_key(request),
+                            {d: self.keys[d] for d in sorted(self.deps[name]) if d in self.keys},
+                            {"backend": self.backend.name})
+            self.keys[name] = key
+            stored = StoredBuild.at(self.config, name, key)
+            if stored.complete and not force:
+                self.progress(f"{prefix}: cached ({key})")
+                return "cached"
+            self.progress(f"{prefix}: building {spec.evr} with {self.backend.name} (log: {log})")
+            log.write_text(f"# {name} {spec.evr} key {key}\n")
+            if stored.root.exists():
+                shutil.rmtree(stored.root)
+            (stored.root / "srpms").mkdir(parents=True)
+            srpm = make_srpm(spec, Path(tmp) / "SOURCES", stored.root / "srpms", log)
+            request = BuildRequest(spec=spec, srpm=srpm, build_requires=build_requires,
+                                   result_dir=stored.root / "rpms", log=log)
+            rpms = self.backend.build(request)
+            for rpm_file in rpms:
+                rpm_to_deb(rpm_file, self.names, stored.root / "debs")
+            stored.mark_complete()
+            self.progress(f"{prefix}: built {len(rpms)} package(s)")
+            return "built"
+
+    def _write_repos(self, names: list[str]) -> dict:
+        stores = [StoredBuild.at(self.config, n, self.keys[n]) for n in names if n in self.keys]
+        debs = [f for s in stores for f in s.files("debs/*.deb")]
+        rpms = [f for s in stores for f in s.files("rpms/*.rpm")]
+        srpms = [f for s in stores for f in s.files("srpms/*.src.rpm")]
+        repos = write_repositories(self.config, debs, rpms, srpms)
+        self.progress(f"repositories: apt {repos['apt']}, rpm {repos['rpm']} (key {repos['keyring']})")
+        return repos

@@ -1,0 +1,9 @@
+"""Put the component folders on sys.path (CONVENTIONS.md: tests/<component>/)."""
+import os
+import sys
+
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+for _component in ("installer", "firstboot", "toolstack"):
+    _path = os.path.join(_REPO, _component)
+    if _path not in sys.path:
+        sys.path.insert(0, _path)

@@ -1,0 +1,166 @@
+"""Each step on a temp root with a fake runner: files, commands, idempotency."""
+import os
+
+import pytest
+
+from firstboot_helpers import DHCP_YAML, read, write
+from xenhost_firstboot.config import load_config
+from xenhost_firstboot.context import Context
+from xenhost_firstboot.errors import FirstbootError
+from xenhost_firstboot.hostname import set_hostname
+from xenhost_firstboot.network import configure_management_network
+from xenhost_firstboot.runner import Result
+from xenhost_firstboot.sshkeys import generate_ssh_host_keys
+from xenhost_firstboot.storage import create_local_sr
+
+STATIC_YAML = DHCP_YAML.replace(
+    "mode: dhcp", "mode: static\n  address: 192.0.2.10/24\n  gateway: 192.0.2.1\n  dns: [192.0.2.53]")
+
+
+def make_ctx(root, runner, live=True, text=None):
+    if text is not None:
+        write(root, "etc/xenhost/firstboot.yaml", text)
+    cfg = load_config(os.path.join(str(root), "etc/xenhost/firstboot.yaml"))
+    return Context(config=cfg, root=str(root), runner=runner, live=live)
+
+
+# --- hostname -------------------------------------------------------------
+
+def test_hostname_written_and_applied_then_idempotent(root, runner):
+    write(root, "etc/hostname", "debian\n")
+    write(root, "etc/hosts", "127.0.0.1\tlocalhost\n127.0.1.1\tdebian\n")
+    runner.responses[("hostname",)] = Result(0, "debian\n")
+    ctx = make_ctx(root, runner)
+    assert set_hostname(ctx) == "set to xh1"
+    assert read(root, "etc/hostname") == "xh1\n"
+    assert read(root, "etc/hosts") == "127.0.0.1\tlocalhost\n127.0.1.1\txh1\n"
+    assert ["hostname", "xh1"] in runner.calls
+
+    runner.responses[("hostname",)] = Result(0, "xh1\n")
+    runner.calls.clear()
+    assert set_hostname(ctx) == "already xh1"
+    assert runner.calls == [["hostname"]]  # only the read, no change
+
+
+def test_hostname_offline_root_runs_no_command(root, runner):
+    ctx = make_ctx(root, runner, live=False)
+    assert set_hostname(ctx) == "set to xh1"
+    assert runner.calls == []
+    assert read(root, "etc/hostname") == "xh1\n"
+
+
+# --- network ----------------------------------------------------------------
+
+def test_network_dhcp_files(root, runner):
+    runner.responses[("systemctl", "is-enabled", "systemd-networkd.service")] = Result(1, "disabled\n")
+    detail = configure_management_network(make_ctx(root, runner))
+    assert "wrote 10-xenbr0.netdev, 20-xenbr0-uplink.network, 30-xenbr0.network" in detail
+    netdir = "etc/systemd/network"
+    netdev = read(root, f"{netdir}/10-xenbr0.netdev")
+    assert "[NetDev]\nName=xenbr0\nKind=bridge\n" in netdev
+    uplink = read(root, f"{netdir}/20-xenbr0-uplink.network")
+    assert "[Match]\nMACAddress=52:54:00:12:34:56\nType=ether\n" in uplink
+    assert "Bridge=xenbr0" in uplink
+    bridge = read(root, f"{netdir}/30-xenbr0.network")
+    assert "[Match]\nName=xenbr0\n" in bridge and "DHCP=yes" in bridge
+    assert "Address=" not in bridge
+    assert ["systemctl", "enable", "systemd-networkd.service"] in runner.calls
+    assert ["systemctl", "start", "--no-block", "systemd-networkd.service"] in runner.calls
+
+
+def test_network_static_files_and_resolv_conf(root, runner):
+    runner.responses[("systemctl", "is-enabled", "systemd-networkd.service")] = Result(0, "enabled\n")
+    configure_management_network(make_ctx(root, runner, text=STATIC_YAML))
+    bridge = read(root, "etc/systemd/network/30-xenbr0.network")
+    assert "Address=192.0.2.10/24\nGateway=192.0.2.1\nDNS=192.0.2.53\n" in bridge
+    assert "DHCP" not in bridge
+    assert "nameserver 192.0.2.53" in read(root, "etc/resolv.conf")
+    assert runner.commands("systemctl") == [["systemctl", "is-enabled", "systemd-networkd.service"]]
+
+
+def test_network_keeps_managed_resolv_conf_symlink(root, runner):
+    os.makedirs(root / "etc", exist_ok=True)
+    os.symlink("/run/systemd/resolve/stub-resolv.conf", root / "etc/resolv.conf")
+    configure_management_network(make_ctx(root, runner, live=False, text=STATIC_YAML))
+    assert os.readlink(root / "etc/resolv.conf") == "/run/systemd/resolve/stub-resolv.conf"
+
+
+def test_network_offline_enables_by_symlink_and_is_idempotent(root, runner):
+    ctx = make_ctx(root, runner, live=False)
+    first = configure_management_network(ctx)
+    assert "enabled systemd-networkd.service" in first
+    link = root / "etc/systemd/system/multi-user.target.wants/systemd-networkd.service"
+    assert os.readlink(link) == "/lib/systemd/system/systemd-networkd.service"
+    assert runner.calls == []
+    assert configure_management_network(ctx) == \
+        "xenbr0 on 52:54:00:12:34:56 (dhcp): already configured"
+
+
+# --- storage ----------------------------------------------------------------
+
+DEV = "/dev/disk/by-partlabel/xenhost-sr"
+
+
+def test_storage_creates_vg_when_device_is_blank(root, runner):
+    runner.responses[("pvs", "--noheadings", "-o", "vg_name", DEV)] = Result(5, "", "Failed to find")
+    runner.responses[("vgs", "--noheadings", "-o", "pv_name", "xenhost-sr")] = Result(5)
+    assert create_local_sr(make_ctx(root, runner)) == f"created volume group xenhost-sr on {DEV}"
+    assert ["vgcreate", "xenhost-sr", DEV] in runner.calls
+
+
+def test_storage_idempotent_when_vg_exists(root, runner):
+    runner.responses[("pvs", "--noheadings", "-o", "vg_name", DEV)] = Result(0, "  xenhost-sr\n")
+    assert create_local_sr(make_ctx(root, runner)) == f"volume group xenhost-sr already on {DEV}"
+    assert runner.commands("vgcreate") == []
+
+
+def test_storage_never_touches_foreign_vg(root, runner):
+    runner.responses[("pvs", "--noheadings", "-o", "vg_name", DEV)] = Result(0, "  data\n")
+    detail = create_local_sr(make_ctx(root, runner))
+    assert detail.startswith("WARNING:") and "'data'" in detail and "not touching" in detail
+    assert runner.commands("vgcreate") == []
+
+
+def test_storage_missing_device_is_skipped(root, runner):
+    os.remove(root / DEV.lstrip("/"))
+    detail = create_local_sr(make_ctx(root, runner))
+    assert detail.startswith(f"device {DEV} not found")
+    assert ["udevadm", "settle", "--timeout=30"] in runner.calls
+    assert runner.commands("vgcreate") == []
+
+
+def test_storage_offline_root_runs_no_lvm(root, runner):
+    assert "left alone" in create_local_sr(make_ctx(root, runner, live=False))
+    assert runner.calls == []
+
+
+def test_storage_without_lvm2_fails_with_fix(root, runner):
+    runner.tools.discard("vgcreate")
+    with pytest.raises(FirstbootError, match="apt-get install lvm2"):
+        create_local_sr(make_ctx(root, runner))
+
+
+# --- ssh --------------------------------------------------------------------
+
+def test_ssh_keys_generated_under_root_then_skipped(root, runner):
+    ctx = make_ctx(root, runner)
+    assert create_ssh(ctx).startswith("generated missing host keys (rsa, ecdsa, ed25519)")
+    assert runner.commands("ssh-keygen") == [["ssh-keygen", "-A", "-f", str(root)]]
+    runner.calls.clear()
+    assert create_ssh(ctx) == "host keys present"
+    assert runner.calls == []
+
+
+def test_ssh_without_ssh_keygen(root, runner):
+    runner.tools.discard("ssh-keygen")
+    assert create_ssh(make_ctx(root, runner)) == "ssh-keygen not installed, skipped"
+
+
+def test_ssh_keygen_silently_failing_is_an_error(root, runner):
+    runner.effects.clear()  # ssh-keygen "succeeds" but writes nothing
+    with pytest.raises(FirstbootError, match="did not create host keys"):
+        create_ssh(make_ctx(root, runner))
+
+
+def create_ssh(ctx):
+    return generate_ssh_host_keys(ctx)

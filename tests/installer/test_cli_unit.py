@@ -1,0 +1,47 @@
+import configparser
+import os
+
+import pytest
+import yaml
+
+from xenhost_installer import MARKER_COMPLETE, MARKER_FAILED, cli
+
+from conftest import E2E_ANSWERS
+
+UNIT = os.path.join(os.path.dirname(__file__), "../../installer/systemd/xenhost-installer.service")
+
+
+def test_unit_owns_the_console():
+    unit = configparser.ConfigParser(strict=False)
+    unit.read(UNIT)
+    svc = unit["Service"]
+    assert svc["ExecStart"] == "/usr/sbin/xenhost-installer boot"
+    assert (svc["TTYPath"], svc["StandardInput"], svc["StandardOutput"]) == ("/dev/console", "tty", "tty")
+    assert "serial-getty@ttyS0.service" in unit["Unit"]["Conflicts"]
+    assert unit["Install"]["WantedBy"] == "multi-user.target"
+
+
+def test_markers_are_the_documented_ones():
+    assert MARKER_COMPLETE == "xenhost-installer: installation complete"
+    assert MARKER_FAILED == "xenhost-installer: INSTALLATION FAILED:"
+
+
+def test_install_failure_prints_marker_and_does_not_reboot(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(cli.logmod, "setup", lambda: None)
+    answers = tmp_path / "a.yaml"
+    answers.write_text(E2E_ANSWERS.replace("/dev/vda", "/dev/does-not-exist-xh"))
+    (tmp_path / "cmdline").write_text("console=ttyS0,115200\n")
+    ran = []
+    monkeypatch.setattr(cli, "do_atexit", lambda *a: ran.append(a))
+    rc = cli.main(["install", "--answerfile", "file://%s" % answers, "--cmdline", str(tmp_path / "cmdline"),
+                   "--image", str(tmp_path / "none.tar.xz")])
+    out = capsys.readouterr().out
+    assert rc == 1 and ran == []
+    assert "%s preflight failed: disk /dev/does-not-exist-xh does not exist" % MARKER_FAILED in out
+    assert MARKER_COMPLETE not in out
+
+
+def test_cmdline_atexit_overrides_answer_file(image):
+    from xenhost_installer import plan as planmod
+    plan = planmod.from_answers(yaml.safe_load(E2E_ANSWERS), image=image, atexit_override="shell")
+    assert plan.atexit == "shell"

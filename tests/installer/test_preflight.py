@@ -1,0 +1,62 @@
+import pytest
+import yaml
+
+from xenhost_installer import plan as planmod
+from xenhost_installer.disks import Disk
+from xenhost_installer.errors import PreflightError
+from xenhost_installer.install import install
+
+from conftest import E2E_ANSWERS, FakeCommands, FakeProbe, GiB
+
+
+def make_plan(image, **answers_patch):
+    data = yaml.safe_load(E2E_ANSWERS)
+    data.update(answers_patch)
+    return planmod.from_answers(data, image=image)
+
+
+def run_failing(plan, probe, host, target):
+    commands = FakeCommands()
+    with pytest.raises(PreflightError) as exc:
+        install(plan, commands=commands, probe=probe, host=host, target=target)
+    assert commands.calls == []            # preflight failed: not a single command was run
+    return str(exc.value)
+
+
+def test_nonexistent_disk(image, host, target):
+    msg = run_failing(make_plan(image, disk={"primary": "/dev/vdz"}), FakeProbe(), host, target)
+    assert "disk /dev/vdz does not exist; fix: set disk.primary to one of: /dev/vda" in msg
+
+
+def test_boot_medium_refused(image, host, target):
+    usb = Disk("/dev/sdb", "disk", 32 * GiB, "USB stick")
+    probe = FakeProbe([usb], boot_media={"/dev/sdb"})
+    msg = run_failing(make_plan(image, disk={"primary": "/dev/sdb"}), probe, host, target)
+    assert "holds the installer's boot medium; fix: choose another disk" in msg
+
+
+def test_partition_small_mounted_disk_all_reported(image, host, target):
+    probe = FakeProbe([Disk("/dev/vda1", "part", 4 * GiB, mounted=["/mnt"])])
+    msg = run_failing(make_plan(image, disk={"primary": "/dev/vda1"}), probe, host, target)
+    assert "not a whole disk" in msg and "mounted filesystems (/mnt)" in msg and "choose a larger disk" in msg
+
+
+def test_bad_checksum(image, host, target):
+    with open(image + ".sha256", "w") as f:
+        f.write("0" * 64 + "  dom0.tar.xz\n")
+    msg = run_failing(make_plan(image), FakeProbe(), host, target)
+    assert "is corrupt" in msg and "fix: re-download or rebuild the ISO" in msg
+
+
+def test_missing_image_and_nic(tmp_path, host, target):
+    host.nics = []
+    msg = run_failing(make_plan(str(tmp_path / "nope.tar.xz")), FakeProbe(), host, target)
+    assert "does not exist; fix: boot the xenhost ISO, or pass --image PATH" in msg
+    assert "network interface 'auto' not found" in msg
+
+
+def test_by_id_path_resolves(image, host):
+    from xenhost_installer import preflight
+    plan = make_plan(image, disk={"primary": "/dev/disk/by-id/virtio-abc"})
+    preflight.run(plan, FakeProbe(), host)
+    assert plan.disk_path == "/dev/vda" and plan.nic.name == "enp0s3" and len(plan.layout) == 7

@@ -1,0 +1,1 @@
+"""xenhost toolstack: a small XenServer-style `xe` over Xen's `xl`."""
