@@ -21,6 +21,7 @@ HOST_TOOLS = {
     "createrepo_c": ("createrepo-c", "indexes the RPM and SRPM repositories"),
     "gpg": ("gnupg", "signs the repositories"),
     "xorriso": ("xorriso", "assembles the hybrid ISO"),
+    "rsync": ("rsync", "kiwi copies image roots with it"),
     "mksquashfs": ("squashfs-tools", "compresses the live root of the installer"),
     "grub-mkimage": ("grub-common", "makes the ISO's boot loader"),
     "mformat": ("mtools", "writes the ISO's EFI boot image"),

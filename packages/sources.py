@@ -111,7 +111,8 @@ def tree_tarball(folder: Path, top: str, dest: Path, mtime: int) -> None:
                     tar.addfile(info, f)
             else:
                 tar.addfile(info)
-    with open(dest, "wb") as out, gzip.GzipFile(fileobj=out, mode="wb", mtime=0) as gz:
+    # filename="" and mtime=0: gzip would otherwise stamp both into the header.
+    with open(dest, "wb") as out, gzip.GzipFile(filename="", fileobj=out, mode="wb", mtime=0) as gz:
         gz.write(raw.getvalue())
 
 

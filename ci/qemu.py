@@ -1,0 +1,121 @@
+"""One qemu harness for every VM test: start a VM, drive its serial console, time its phases.
+
+qemu runs under software emulation (TCG): `-enable-kvm` hangs on our build hosts and
+`-cpu max` crashes dom0, so the default `qemu64` CPU is used. Everything the VM prints is
+kept in a serial log beside the test's other files.
+"""
+import shlex
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pexpect
+
+OVMF_CODE = Path("/usr/share/OVMF/OVMF_CODE_4M.fd")
+OVMF_VARS = Path("/usr/share/OVMF/OVMF_VARS_4M.fd")
+
+
+class VMTimeout(AssertionError):
+    """A phase did not reach its marker in time; the message names the phase and the log."""
+
+
+@dataclass
+class VMSpec:
+    name: str
+    workdir: Path
+    memory_mb: int = 3072
+    cpus: int = 2
+    disks: list[Path] = field(default_factory=list)
+    cdrom: Path | None = None
+    boot_order: str = "cd"            # disk first, then CD: a blank disk falls through to the CD
+    uefi: bool = False
+    network: bool = True
+    kernel: Path | None = None
+    initrd: Path | None = None
+    append: str = ""
+
+
+def create_disk(path: Path, size: str = "24G") -> Path:
+    subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", str(path), size], check=True)
+    return path
+
+
+def qemu_command(spec: VMSpec) -> list[str]:
+    cmd = ["qemu-system-x86_64", "-machine", "pc", "-cpu", "qemu64", "-m", str(spec.memory_mb),
+           "-smp", str(spec.cpus), "-display", "none", "-serial", "stdio", "-monitor", "none",
+           "-boot", f"order={spec.boot_order}"]
+    if spec.uefi:
+        vars_copy = spec.workdir / f"{spec.name}-OVMF_VARS.fd"
+        if not vars_copy.exists():
+            shutil.copy2(OVMF_VARS, vars_copy)
+        cmd += ["-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_CODE}",
+                "-drive", f"if=pflash,format=raw,unit=1,file={vars_copy}"]
+    for disk in spec.disks:
+        cmd += ["-drive", f"file={disk},if=virtio,format=qcow2,cache=unsafe"]
+    if spec.cdrom:
+        cmd += ["-drive", f"file={spec.cdrom},media=cdrom,readonly=on"]
+    if spec.network:
+        cmd += ["-netdev", "user,id=n0", "-device", "virtio-net-pci,netdev=n0"]
+    else:
+        cmd += ["-net", "none"]
+    if spec.kernel:
+        cmd += ["-kernel", str(spec.kernel), "-append", spec.append]
+        if spec.initrd:
+            cmd += ["-initrd", str(spec.initrd)]
+    return cmd
+
+
+class VM:
+    """A running VM whose serial console is a pexpect child; use as a context manager."""
+
+    def __init__(self, spec: VMSpec):
+        self.spec = spec
+        self.log_path = spec.workdir / f"{spec.name}-serial.log"
+        self.phases: dict[str, float] = {}
+        self.child: pexpect.spawn | None = None
+        self._phase_start = 0.0
+
+    def __enter__(self) -> "VM":
+        self.spec.workdir.mkdir(parents=True, exist_ok=True)
+        cmd = qemu_command(self.spec)
+        (self.spec.workdir / f"{self.spec.name}-qemu.cmd").write_text(shlex.join(cmd) + "\n")
+        self._log = open(self.log_path, "ab")
+        self.child = pexpect.spawn(cmd[0], cmd[1:], timeout=60, maxread=65536,
+                                   searchwindowsize=16384)
+        self.child.logfile_read = self._log
+        self._phase_start = time.monotonic()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.child is not None and self.child.isalive():
+            self.child.terminate(force=True)
+        self._log.close()
+
+    def expect_phase(self, phase: str, pattern, timeout: float) -> int:
+        """Wait for pattern (str, regex or list); record the phase's duration since the last one."""
+        try:
+            index = self.child.expect(pattern, timeout=timeout)
+        except pexpect.TIMEOUT:
+            raise VMTimeout(f"phase '{phase}': {pattern!r} not seen within {timeout:.0f}s; "
+                            f"serial log: {self.log_path}\n--- last output ---\n{self.tail()}") from None
+        except pexpect.EOF:
+            raise VMTimeout(f"phase '{phase}': qemu exited before {pattern!r}; serial log: "
+                            f"{self.log_path}\n--- last output ---\n{self.tail()}") from None
+        now = time.monotonic()
+        self.phases[phase] = round(now - self._phase_start, 1)
+        self._phase_start = now
+        return index
+
+    def send_line(self, text: str, delay: float = 0.05) -> None:
+        # Serial consoles drop characters sent in one burst to a busy guest: type slowly.
+        for char in text:
+            self.child.send(char)
+            time.sleep(delay)
+        self.child.send("\r")
+
+    def tail(self, lines: int = 40) -> str:
+        self._log.flush()
+        text = self.log_path.read_bytes().decode(errors="replace")
+        return "\n".join(text.splitlines()[-lines:])

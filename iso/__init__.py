@@ -1,0 +1,1 @@
+"""Build side, step 3: repositories -> kiwi images (dom0 root, installer) -> hybrid ISO."""

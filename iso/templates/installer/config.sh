@@ -1,0 +1,10 @@
+#!/bin/bash
+# Runs inside the installer image root at the end of kiwi's prepare step.
+set -euo pipefail
+# answerfile=http://... needs an address: DHCP on every wired NIC (80-installer-dhcp.network).
+systemctl enable systemd-networkd.service xenhost-installer.service
+systemctl set-default multi-user.target
+: > /etc/machine-id
+echo xenhost-installer > /etc/hostname
+apt-get clean
+rm -rf /var/lib/apt/lists/*
