@@ -11,8 +11,9 @@ def providers(specs: dict[str, Spec]) -> dict[str, str]:
     return {name: spec.name for spec in specs.values() for name in spec.provided_names()}
 
 
-def build_deps(specs: dict[str, Spec]) -> dict[str, set[str]]:
-    """spec -> the specs it build-depends on; external BuildRequires must map to Debian names."""
+def build_deps(specs: dict[str, Spec], flavor: str = "debian") -> dict[str, set[str]]:
+    """spec -> the specs it build-depends on. For Debian builds every external BuildRequires
+    must map to a Debian name; RPM hosts resolve them with their own package manager."""
     provided = providers(specs)
     names = NameMap.load(set(provided))
     deps = {}
@@ -21,7 +22,7 @@ def build_deps(specs: dict[str, Spec]) -> dict[str, set[str]]:
         for req in spec.build_requires:
             if req in provided:
                 deps[spec.name].add(provided[req])
-            else:
+            elif flavor == "debian":
                 names.debian(req, f"{spec.path.name} (BuildRequires)")
     return deps
 
@@ -33,9 +34,9 @@ def runtime_deps(specs: dict[str, Spec]) -> dict[str, set[str]]:
             for s in specs.values()}
 
 
-def build_order(specs: dict[str, Spec]) -> list[str]:
+def build_order(specs: dict[str, Spec], flavor: str = "debian") -> list[str]:
     try:
-        return list(TopologicalSorter(build_deps(specs)).static_order())
+        return list(TopologicalSorter(build_deps(specs, flavor)).static_order())
     except CycleError as exc:
         cycle = " -> ".join(exc.args[1])
         raise DependencyError(f"the specs' BuildRequires form a cycle: {cycle}",

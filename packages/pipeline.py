@@ -41,10 +41,11 @@ class Summary:
         return "\n".join(["packages:", *rows, "  " + ", ".join(f"{v} {k}" for k, v in counts.items())])
 
 
-def make_srpm(spec, sources_dir: Path, out_dir: Path, log: Path) -> Path:
+def make_srpm(spec, sources_dir: Path, out_dir: Path, log: Path, flavor: str) -> Path:
     hosttools.require("rpmbuild")
     with tempfile.TemporaryDirectory(prefix="srpm-") as top:
-        loads = [a for p in (MACRO_FILES["common"], MACRO_FILES["debian"]) for a in ("--load", p)]
+        macro_files = [MACRO_FILES["common"]] + ([MACRO_FILES[flavor]] if flavor in MACRO_FILES else [])
+        loads = [a for p in macro_files for a in ("--load", p)]
         run(["rpmbuild", "-bs", *loads, "--define", f"_topdir {top}",
              "--define", f"_sourcedir {sources_dir}", "--define", f"_srcrpmdir {out_dir}",
              "--define", "use_source_date_epoch_as_buildtime 1", spec.path],
@@ -57,9 +58,9 @@ class PackageBuilder:
         self.config = config
         self.backend = backend_named(backend, config)
         self.progress = progress
-        self.specs = load_specs(config.specs_dir)
-        self.order = graph.build_order(self.specs)
-        self.deps = graph.build_deps(self.specs)
+        self.specs = load_specs(config.specs_dir, self.backend.flavor)
+        self.order = graph.build_order(self.specs, self.backend.flavor)
+        self.deps = graph.build_deps(self.specs, self.backend.flavor)
         self.names = NameMap.load(set(graph.providers(self.specs)))
         self.keys: dict[str, str] = {}
 
@@ -94,7 +95,8 @@ class PackageBuilder:
         log.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=self.config.cache("work"), prefix=f"{name}-") as tmp:
             sources = gather_sources(self.config, spec, Path(tmp) / "SOURCES")
-            build_requires = tuple(self.names.debian(r, spec.path.name) for r in spec.build_requires)
+            build_requires = (tuple(self.names.debian(r, spec.path.name) for r in spec.build_requires)
+                              if self.backend.flavor == "debian" else spec.build_requires)
             stored = StoredBuild.at(self.config, name, "pending")
             request = BuildRequest(spec=spec, srpm=Path(), build_requires=build_requires,
                                    result_dir=stored.root / "rpms", log=log)
@@ -111,7 +113,7 @@ class PackageBuilder:
             if stored.root.exists():
                 shutil.rmtree(stored.root)
             (stored.root / "srpms").mkdir(parents=True)
-            srpm = make_srpm(spec, Path(tmp) / "SOURCES", stored.root / "srpms", log)
+            srpm = make_srpm(spec, Path(tmp) / "SOURCES", stored.root / "srpms", log, self.backend.flavor)
             request = BuildRequest(spec=spec, srpm=srpm, build_requires=build_requires,
                                    result_dir=stored.root / "rpms", log=log)
             rpms = self.backend.build(request)

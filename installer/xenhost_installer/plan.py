@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from .answers import redact
 from .password import hash_password
 
-DEFAULT_IMAGE = "/usr/share/xenhost/images/dom0.tar.xz"
+DEFAULT_IMAGE = "/usr/share/xenhost/images/dom0.tar.zst"
 DEFAULT_HOSTNAME = "xenhost"
 
 

@@ -18,6 +18,9 @@ class BuildRequest:
 
 class Backend(ABC):
     name = "abstract"
+    # Which distribution macros the SRPM is made with, and whether BuildRequires must be
+    # mapped to Debian names ("debian") or are resolved by the RPM package manager ("rpm").
+    flavor = "debian"
 
     @abstractmethod
     def root_key(self, request: BuildRequest) -> str:

@@ -63,7 +63,7 @@ def test_command_sequence(run, target, image):
     assert "mkfs.ext4 -F -q -L xenhost-root /dev/vda3" in calls
     assert "mkswap -L xenhost-swap /dev/vda6" in calls
     assert not any("/dev/vda4" in c and c.startswith("mkfs") for c in calls)   # backup left empty
-    assert "tar --numeric-owner --xattrs --xattrs-include=* -xJf %s -C %s" % (image, target) in calls
+    assert "tar --numeric-owner --xattrs --xattrs-include=* -xf %s -C %s" % (image, target) in calls
     assert "chroot %s grub-install --target=i386-pc /dev/vda" % target in calls
     assert ("chroot %s grub-install --target=x86_64-efi --efi-directory=/boot/efi --removable --no-nvram"
             % target) in calls

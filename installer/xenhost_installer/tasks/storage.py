@@ -60,7 +60,7 @@ def mount_target(ctx):
 
 
 def extract_image(ctx):
-    ctx.commands.run(["tar", "--numeric-owner", "--xattrs", "--xattrs-include=*", "-xJf", ctx.plan.image,
+    ctx.commands.run(["tar", "--numeric-owner", "--xattrs", "--xattrs-include=*", "-xf", ctx.plan.image,
                       "-C", ctx.target])
 
 
