@@ -1,9 +1,10 @@
-"""Boot our ISO's installer with extra kernel arguments, through its own GRUB on the serial line.
+"""Boot our ISO's installer with extra kernel arguments (an answer file URL).
 
-The ISO's GRUB menu has no answer file argument, and a person at a serial console adds one the
-same way: GRUB's command line. We read the ISO's grub.cfg for the installer entry's `linux` and
-`initrd` lines, then type them with the extra arguments appended. The real boot loader, kernel
-and initrd of the ISO are used; only the typing is automated.
+The ISO's GRUB menu carries no answer file, and a person adds one at GRUB's prompt. Tests do the
+same two ways: `boot_with_args` types at the GRUB prompt on the serial line (needs GRUB's
+serial terminal), and `direct_boot` reads the installer entry from the ISO's grub.cfg and hands
+its kernel, initrd and arguments to qemu, with the ISO attached as the live medium. The kernel,
+initrd and live root are the ISO's own either way.
 """
 import re
 import subprocess
@@ -41,6 +42,30 @@ def installer_entry(iso: Path) -> BootEntry:
         if text and "menuentry" in text:
             return first_entry(text)
     raise FileNotFoundError(f"{iso}: no grub.cfg with a menu entry at {GRUB_CFG_CANDIDATES}")
+
+
+def extract(iso: Path, path: str, dest: Path) -> Path:
+    subprocess.run(["xorriso", "-osirrox", "on", "-indev", str(iso), "-extract", path, str(dest)],
+                   check=True, capture_output=True)
+    return dest
+
+
+def kernel_arguments(linux_command: str) -> tuple[str, str]:
+    """`linux ($root)/path arg ...` -> (path in the ISO, arguments without GRUB variables)."""
+    words = linux_command.split()
+    path = re.sub(r"^\(\$?\w*\)", "", words[1])
+    args = [w for w in words[2:] if not w.startswith("${")]
+    return path, " ".join(args)
+
+
+def direct_boot(iso: Path, workdir: Path, extra_args: str) -> dict:
+    """VMSpec fields that boot the ISO's installer kernel with extra_args appended."""
+    entry = installer_entry(iso)
+    kernel_path, args = kernel_arguments(entry.linux)
+    initrd_path = re.sub(r"^\(\$?\w*\)", "", entry.initrd.split()[1])
+    return {"kernel": extract(iso, kernel_path, workdir / "installer-kernel"),
+            "initrd": extract(iso, initrd_path, workdir / "installer-initrd"),
+            "append": f"{args} {extra_args}".strip()}
 
 
 def boot_with_args(vm, iso: Path, extra_args: str, menu_timeout: float = 180) -> None:

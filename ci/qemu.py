@@ -35,6 +35,7 @@ class VMSpec:
     kernel: Path | None = None
     initrd: Path | None = None
     append: str = ""
+    no_reboot: bool = False           # a guest reboot ends qemu (to switch boot media)
 
 
 def create_disk(path: Path, size: str = "24G") -> Path:
@@ -60,6 +61,8 @@ def qemu_command(spec: VMSpec) -> list[str]:
         cmd += ["-netdev", "user,id=n0", "-device", "virtio-net-pci,netdev=n0"]
     else:
         cmd += ["-net", "none"]
+    if spec.no_reboot:
+        cmd.append("-no-reboot")
     if spec.kernel:
         cmd += ["-kernel", str(spec.kernel), "-append", spec.append]
         if spec.initrd:

@@ -74,6 +74,29 @@ def image_key(description: Path, config: BuildConfig) -> str:
     return hashlib.sha256(material.encode()).hexdigest()[:20]
 
 
+def prepare_root(config: BuildConfig, name: str, description: Path, log: Path, progress=print) -> Path:
+    """Run `kiwi-ng system prepare` only: the image root as a directory, cached by its inputs.
+
+    Used where we package the root ourselves (the dom0 image), so kiwi's single-format
+    archive step is skipped and the root is kept for the next build.
+    """
+    key = image_key(description, config)
+    store = config.cache_dir / "roots" / f"{name}-{key}"
+    if (store / "complete").exists():
+        progress(f"image root {name}: cached ({key})")
+        return store / "root"
+    progress(f"image root {name}: preparing with kiwi (log: {log}); a few minutes")
+    if store.exists():
+        shutil.rmtree(store)
+    store.mkdir(parents=True)
+    run([*kiwi_command(), "--logfile", log, "system", "prepare",
+         "--description", description, "--root", store / "root"],
+        log_file=log.with_suffix(".stdout.log"),
+        fix=f"read {log}: kiwi names the package or step that failed")
+    (store / "complete").write_text(key + "\n")
+    return store / "root"
+
+
 def build_image(config: BuildConfig, name: str, description: Path, log: Path, progress=print) -> Path:
     """Run `kiwi-ng system build`; return the cache folder that holds the result files."""
     key = image_key(description, config)

@@ -37,28 +37,36 @@ def _only(store: Path, pattern: str) -> Path:
 
 
 def build_dom0(config: BuildConfig, progress=print) -> Path:
+    """The dom0 image: kiwi prepares the root; we pack it as zstd (the installer unpacks
+    zstd several times faster than kiwi's xz, which matters on slow hosts and under emulation)."""
     settings = kiwi.image_settings()
     work = config.out_dir / "images"
     if (work / "dom0").exists():
         shutil.rmtree(work / "dom0")
     description = kiwi.render_description(config, "dom0", _context(config, settings, "dom0"),
                                           work / "dom0", {})
-    store = kiwi.build_image(config, "dom0", description, config.logs_dir / "kiwi-dom0.log", progress)
-    return _recompressed(_only(store, "*.tar.xz"))
+    root = kiwi.prepare_root(config, "dom0", description, config.logs_dir / "kiwi-dom0.log", progress)
+    return _packed(root, root.parent / "image")
 
 
-def _recompressed(tarball: Path) -> Path:
-    """kiwi writes xz; the installer unpacks zstd several times faster (it matters under
-    emulation and on slow hosts), so the image ships as zstd, with its checksum beside it."""
-    zst = tarball.with_name("dom0.tar.zst")
-    checksum = zst.with_name("dom0.tar.zst.sha256")
-    if not checksum.exists():
-        partial = zst.with_suffix(".partial")
-        run(["sh", "-c", f'xz -dc "{tarball}" | zstd -q -T0 -12 -o "{partial}" -f'],
-            fix="check that xz-utils and zstd are installed (./setup-host.sh)")
-        partial.rename(zst)
-        checksum.write_text(f"{sha256_of(zst)}  dom0.tar.zst\n")
-    return zst
+def _packed(root: Path, dest: Path) -> Path:
+    tarball = dest / "dom0.tar.zst"
+    checksum = dest / "dom0.tar.zst.sha256"
+    if checksum.exists():
+        return tarball
+    dest.mkdir(parents=True, exist_ok=True)
+    partial = dest / "dom0.tar.zst.partial"
+    # kiwi's own files (/image, /.kconfig, /.profile) are build-time only.
+    run(["sh", "-c", f'tar --numeric-owner --xattrs --xattrs-include="*" --sort=name -C "{root}" '
+                     f'--exclude=./image --exclude=./.kconfig --exclude=./.profile -cf - . '
+                     f'| zstd -q -T0 -12 -f -o "{partial}"'],
+        fix="check that tar and zstd are installed (./setup-host.sh) and the disk has room")
+    partial.rename(tarball)
+    manifest = run(["dpkg-query", f"--admindir={root}/var/lib/dpkg", "-W",
+                    "-f=${Package}|${Version}|${Architecture}\n"], capture=True)
+    (dest / "dom0.packages").write_text(manifest)
+    checksum.write_text(f"{sha256_of(tarball)}  dom0.tar.zst\n")
+    return tarball
 
 
 def build_iso(config: BuildConfig, progress=print) -> Path:
@@ -80,7 +88,5 @@ def build_iso(config: BuildConfig, progress=print) -> Path:
     (out / (final.name + ".sha256")).write_text(f"{sha256_of(final)}  {final.name}\n")
     for manifest in store.glob("*.packages"):
         shutil.copy2(manifest, out / f"xenhost-{settings['version']}-installer.packages")
-    dom0_manifest = list(dom0.parent.glob("*.packages"))
-    if dom0_manifest:
-        shutil.copy2(dom0_manifest[0], out / f"xenhost-{settings['version']}-dom0.packages")
+    shutil.copy2(dom0.with_name("dom0.packages"), out / f"xenhost-{settings['version']}-dom0.packages")
     return final

@@ -7,6 +7,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pexpect
 import pytest
 
 from ci import isoboot
@@ -20,14 +21,19 @@ PASSWORD = "xenhost-e2e"
 def test_unattended_install_boots_xen_dom0_and_toolstack(iso_path, e2e_dir, answer_server):
     shutil.copy2(ANSWERS, e2e_dir / "answers.yaml")
     disk = create_disk(e2e_dir / "disk.qcow2", "24G")
-    spec = VMSpec(name="bios", workdir=e2e_dir, disks=[disk], cdrom=iso_path, memory_mb=3072)
-    with VM(spec) as vm:
-        isoboot.boot_with_args(vm, iso_path, f"answerfile={answer_server}/answers.yaml")
+    boot = isoboot.direct_boot(iso_path, e2e_dir, f"answerfile={answer_server}/answers.yaml")
+    installer = VMSpec(name="installer", workdir=e2e_dir, disks=[disk], cdrom=iso_path,
+                       memory_mb=3072, no_reboot=True, **boot)
+    phases = {}
+    with VM(installer) as vm:
         vm.expect_phase("boot to installer", r"\[ ?1/\d+\]", 900)
         outcome = vm.expect_phase("install", ["xenhost-installer: installation complete",
                                               "xenhost-installer: INSTALLATION FAILED"], 1800)
         assert outcome == 0, f"the installer failed:\n{vm.tail(60)}"
-        # The installer reboots; the disk is now first in the boot order.
+        vm.expect_phase("installer reboots", pexpect.EOF, 300)   # -no-reboot: qemu exits
+    phases.update(vm.phases)
+    host = VMSpec(name="host", workdir=e2e_dir, disks=[disk], memory_mb=3072, boot_order="c")
+    with VM(host) as vm:
         vm.expect_phase("reboot to Xen", r"Xen version 4\.17\.\d+-xenhost", 600)
         vm.expect_phase("Xen to dom0 kernel", "Linux version", 300)
         vm.expect_phase("first boot", "xenhost-firstboot: done", 900)
@@ -40,4 +46,5 @@ def test_unattended_install_boots_xen_dom0_and_toolstack(iso_path, e2e_dir, answ
         vm.expect_phase("toolstack", r"xen: 4\.17\.\d+-xenhost", 180)
         vm.expect_phase("toolstack prompt", r"root@xh-e2e:~# ", 60)
         vm.send_line("poweroff")
-    (e2e_dir / "phases.json").write_text(json.dumps(vm.phases, indent=2) + "\n")
+    phases.update(vm.phases)
+    (e2e_dir / "phases.json").write_text(json.dumps(phases, indent=2) + "\n")
