@@ -4,8 +4,11 @@ The payload is unpacked as rpm wrote it; the control data comes from the RPM hea
 Requires mapped through packages/debian-names.yaml, and the spec's scriptlets become the
 maintainer scripts.
 """
+import gzip
 import os
+import shutil
 import subprocess
+import time
 import tempfile
 from pathlib import Path
 
@@ -15,12 +18,13 @@ from .run import run
 
 ARCHES = {"x86_64": "amd64", "noarch": "all"}
 
-# rpm scriptlet -> (Debian maintainer script, the dpkg action that corresponds to rpm's call)
+# rpm scriptlet -> (Debian maintainer script, the dpkg action that corresponds to rpm's call,
+# the instance count rpm passes then: 1 on first install, 0 on erase)
 SCRIPTLETS = {
-    "PREIN": ("preinst", "install"),
-    "POSTIN": ("postinst", "configure"),
-    "PREUN": ("prerm", "remove"),
-    "POSTUN": ("postrm", "remove"),
+    "PREIN": ("preinst", "install", 1),
+    "POSTIN": ("postinst", "configure", 1),
+    "PREUN": ("prerm", "remove", 0),
+    "POSTUN": ("postrm", "remove", 0),
 }
 
 
@@ -73,14 +77,14 @@ def control_text(header, names: NameMap) -> str:
 def maintainer_scripts(header) -> dict[str, str]:
     import rpm  # noqa: PLC0415
     scripts = {}
-    for tag, (script, action) in SCRIPTLETS.items():
+    for tag, (script, action, count) in SCRIPTLETS.items():
         body = header[getattr(rpm, f"RPMTAG_{tag}")]
         if not body:
             continue
         # rpm passes an instance count; dpkg passes an action. Run the rpm body once, on the
         # action that matches, with the count rpm would have given.
         scripts[script] = (f"#!/bin/sh\nset -e\nif [ \"$1\" = \"{action}\" ]; then\n"
-                           f"set -- 1\n{body.strip()}\nfi\nexit 0\n")
+                           f"set -- {count}\n{body.strip()}\nfi\nexit 0\n")
     return scripts
 
 
@@ -92,6 +96,8 @@ def rpm_to_deb(rpm_path: Path, names: NameMap, dest_dir: Path) -> Path:
         root.mkdir()
         payload = subprocess.Popen(["rpm2cpio", str(rpm_path)], stdout=subprocess.PIPE)
         _unpack(payload, root)
+        _drop_build_id_links(root)
+        _write_docs(root, header)
         control = root / "DEBIAN"
         control.mkdir()
         (control / "control").write_text(control_text(header, names))
@@ -108,6 +114,42 @@ def rpm_to_deb(rpm_path: Path, names: NameMap, dest_dir: Path) -> Path:
         dest_dir.mkdir(parents=True, exist_ok=True)
         run(["dpkg-deb", "--root-owner-group", "-Zxz", "--build", root, deb], capture=True)
         return deb
+
+
+def _drop_build_id_links(root: Path) -> None:
+    # rpm's /usr/lib/debug/.build-id links serve RPM debuginfo tooling; Debian ships debug
+    # symbols in -dbgsym packages, and the long relative links are lintian errors.
+    build_id = root / "usr" / "lib" / "debug" / ".build-id"
+    if build_id.is_dir():
+        shutil.rmtree(build_id)
+
+
+def _write_docs(root: Path, header) -> None:
+    """Debian policy: every package has a copyright file and a changelog, made from the spec's
+    License tag and %changelog."""
+    import rpm  # noqa: PLC0415
+    name = header[rpm.RPMTAG_NAME]
+    doc = root / "usr" / "share" / "doc" / name
+    doc.mkdir(parents=True, exist_ok=True)
+    (doc / "copyright").write_text(
+        "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n"
+        f"Upstream-Name: {name}\n\nFiles: *\nCopyright: the {name} authors\n"
+        f"License: {header[rpm.RPMTAG_LICENSE]}\n")
+    version = f"{header[rpm.RPMTAG_VERSION]}-{header[rpm.RPMTAG_RELEASE]}"
+    entries = []
+    for when, who, text in zip(header[rpm.RPMTAG_CHANGELOGTIME], header[rpm.RPMTAG_CHANGELOGNAME],
+                               header[rpm.RPMTAG_CHANGELOGTEXT]):
+        author = who.rsplit(" - ", 1)[0].strip()
+        stamp = time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime(when))
+        body = "\n".join(_changelog_line(line) for line in text.splitlines() if line.strip())
+        entries.append(f"{name} ({version}) xenhost; urgency=medium\n\n{body}\n\n -- {author}  {stamp}\n")
+    with gzip.GzipFile(doc / "changelog.Debian.gz", "wb", mtime=0) as gz:
+        gz.write("\n".join(entries or [f"{name} ({version}) xenhost; urgency=medium\n\n  * Built.\n"]).encode())
+
+
+def _changelog_line(line: str) -> str:
+    # rpm: "- change"; Debian: "  * change", continuation lines indented further.
+    return f"  * {line[1:].strip()}" if line.startswith("-") else f"    {line.strip()}"
 
 
 def _unpack(payload: subprocess.Popen, root: Path) -> None:

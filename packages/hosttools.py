@@ -49,8 +49,10 @@ def require(*programs: str) -> None:
     missing = [p for p in programs if shutil.which(p) is None]
     if not missing:
         return
-    lines = [f"  {p}: from Debian package {HOST_TOOLS[p][0]} ({HOST_TOOLS[p][1]})" for p in missing]
-    packages = " ".join(sorted({HOST_TOOLS[p][0] for p in missing}))
+    # A program not declared in HOST_TOOLS is a bug here, but the user still gets the message.
+    known = {p: HOST_TOOLS.get(p, (p, "not declared in packages/hosttools.py HOST_TOOLS")) for p in missing}
+    lines = [f"  {p}: from Debian package {pkg} ({why})" for p, (pkg, why) in known.items()]
+    packages = " ".join(sorted({pkg for pkg, _why in known.values()}))
     raise HostToolMissing("the build host lacks programs this step needs:\n" + "\n".join(lines),
                           f"run ./setup-host.sh (or: apt-get install {packages})")
 

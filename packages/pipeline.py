@@ -1,4 +1,9 @@
-"""Build every spec in dependency order, reusing cached results, then write the repositories."""
+"""Build every spec in dependency order, reusing cached results, then write the repositories.
+
+The repositories (out/repo) are rewritten only by a run that covered every spec and in which
+every package built or was cached: a failed package or an `only=` run leaves the previous
+repositories untouched, so they never hold a partial or mixed set.
+"""
 import shutil
 import tempfile
 import time
@@ -6,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import graph, hosttools
-from .backends import BuildRequest, backend_named
+from .backends import Backend, BuildRequest, backend_named
 from .cache import StoredBuild, cache_key
 from .config import BuildConfig
 from .debian import rpm_to_deb
@@ -41,6 +46,17 @@ class Summary:
         return "\n".join(["packages:", *rows, "  " + ", ".join(f"{v} {k}" for k, v in counts.items())])
 
 
+def _with_build_deps(deps: dict[str, set[str]], names: set[str]) -> set[str]:
+    """names plus every spec they build-depend on, transitively."""
+    result, todo = set(), list(names)
+    while todo:
+        name = todo.pop()
+        if name not in result:
+            result.add(name)
+            todo.extend(deps.get(name, ()))
+    return result
+
+
 def make_srpm(spec, sources_dir: Path, out_dir: Path, log: Path, flavor: str) -> Path:
     hosttools.require("rpmbuild")
     with tempfile.TemporaryDirectory(prefix="srpm-") as top:
@@ -54,9 +70,10 @@ def make_srpm(spec, sources_dir: Path, out_dir: Path, log: Path, flavor: str) ->
 
 
 class PackageBuilder:
-    def __init__(self, config: BuildConfig, backend: str = "chroot", progress=print):
+    def __init__(self, config: BuildConfig, backend: "str | Backend" = "chroot", progress=print):
         self.config = config
-        self.backend = backend_named(backend, config)
+        # A name (chroot, mock) or a ready Backend instance (tests, other callers).
+        self.backend = backend if isinstance(backend, Backend) else backend_named(backend, config)
         self.progress = progress
         self.specs = load_specs(config.specs_dir, self.backend.flavor)
         self.order = graph.build_order(self.specs, self.backend.flavor)
@@ -65,9 +82,18 @@ class PackageBuilder:
         self.keys: dict[str, str] = {}
 
     def run(self, only: set[str] | None = None, force: set[str] = frozenset()) -> Summary:
+        """Build the specs in `only` (default: all) plus what they build-depend on, transitively
+        (usually cached; a package is never built against stale dependencies). `force` rebuilds
+        the named specs even when cached, and nothing else."""
         summary = Summary()
         failed: set[str] = set()
-        selected = [n for n in self.order if not only or n in only]
+        unknown = set(only or ()) | set(force)
+        unknown -= set(self.specs)
+        if unknown:
+            raise XenhostBuildError(f"no spec named {', '.join(sorted(unknown))}",
+                                    f"use the Name of one of the specs in {self.config.specs_dir}")
+        wanted = _with_build_deps(self.deps, set(only)) if only else set(self.order)
+        selected = [n for n in self.order if n in wanted]
         for index, name in enumerate(selected, 1):
             prefix = f"[{index}/{len(selected)}] {name}"
             blocked = self.deps[name] & failed
@@ -85,7 +111,13 @@ class PackageBuilder:
                 summary.outcomes.append(Outcome(name, "failed", time.monotonic() - started,
                                                 f"see {self.config.logs_dir / name}.log"))
                 self.progress(f"{prefix}: FAILED\n{exc}")
-        if not failed:
+        if failed:
+            self.progress(f"repositories not written: {len(failed)} package(s) failed or were "
+                          f"skipped; {self.config.repo_dir} keeps the previous complete set")
+        elif len(selected) < len(self.order):
+            self.progress(f"repositories not written: only {len(selected)} of {len(self.order)} "
+                          f"specs were part of this run (build without --only to write them)")
+        else:
             summary.repos = self._write_repos(self.order)
         return summary
 
@@ -115,13 +147,27 @@ class PackageBuilder:
             (stored.root / "srpms").mkdir(parents=True)
             srpm = make_srpm(spec, Path(tmp) / "SOURCES", stored.root / "srpms", log, self.backend.flavor)
             request = BuildRequest(spec=spec, srpm=srpm, build_requires=build_requires,
-                                   result_dir=stored.root / "rpms", log=log)
+                                   result_dir=stored.root / "rpms", log=log,
+                                   local_repo=self._local_repo(name, Path(tmp) / "local-repo"))
             rpms = self.backend.build(request)
+            hosttools.require("rpm2cpio", "cpio", "dpkg-deb")
             for rpm_file in rpms:
                 rpm_to_deb(rpm_file, self.names, stored.root / "debs")
             stored.mark_complete()
             self.progress(f"{prefix}: built {len(rpms)} package(s)")
             return "built"
+
+    def _local_repo(self, name: str, path: Path) -> Path | None:
+        """The RPMs of every spec name build-depends on (transitively), as this run built or
+        cached them: what the backend installs for BuildRequires our own specs provide."""
+        needed = _with_build_deps(self.deps, self.deps[name]) if self.deps[name] else set()
+        if not needed:
+            return None
+        path.mkdir(parents=True, exist_ok=True)
+        for dep in sorted(needed):
+            for rpm_file in StoredBuild.at(self.config, dep, self.keys[dep]).files("rpms/*.rpm"):
+                shutil.copy2(rpm_file, path)
+        return path
 
     def _write_repos(self, names: list[str]) -> dict:
         stores = [StoredBuild.at(self.config, n, self.keys[n]) for n in names if n in self.keys]

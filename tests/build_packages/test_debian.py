@@ -88,3 +88,15 @@ def test_unmapped_requires_stops_the_conversion(demo_rpm, tmp_path):
     with pytest.raises(DependencyError) as err:
         rpm_to_deb(demo_rpm, NameMap({}, own=set()), tmp_path)
     assert "python3" in str(err.value) and "debian-names.yaml" in err.value.fix
+
+
+def test_policy_docs_come_from_the_spec(demo_rpm, tmp_path):
+    import gzip
+    deb = rpm_to_deb(demo_rpm, NameMap({"python3": "python3"}, own={"xenhost-release"}), tmp_path)
+    tree = tmp_path / "tree"
+    subprocess.run(["dpkg-deb", "-x", str(deb), str(tree)], check=True)
+    doc = tree / "usr" / "share" / "doc" / "demo"
+    assert "License: MIT" in (doc / "copyright").read_text()
+    changelog = gzip.decompress((doc / "changelog.Debian.gz").read_bytes()).decode()
+    assert changelog.startswith("demo (2.0-3) xenhost; urgency=medium")
+    assert "  * test" in changelog and " -- tests <t@example.invalid>  Sun, 22 Nov 2026" in changelog
