@@ -43,9 +43,9 @@ def build_order(specs: dict[str, Spec], flavor: str = "debian") -> list[str]:
                               "break the cycle: one of these specs must not build-depend on the next") from exc
 
 
-def dependents(specs: dict[str, Spec], changed: set[str]) -> set[str]:
+def dependents(specs: dict[str, Spec], changed: set[str], flavor: str = "debian") -> set[str]:
     """changed plus every spec that build-depends on them, transitively."""
-    deps = build_deps(specs)
+    deps = build_deps(specs, flavor)
     result = set(changed)
     grew = True
     while grew:

@@ -6,6 +6,7 @@ exported beside the repositories so hosts and image builds can verify them.
 import os
 from pathlib import Path
 
+from . import hosttools
 from .config import BuildConfig
 from .run import run
 
@@ -14,6 +15,7 @@ DEFAULT_UID = "xenhost repository signing key <build@xenhost.invalid>"
 
 class Signer:
     def __init__(self, config: BuildConfig):
+        hosttools.require("gpg")
         self.home = config.cache("gnupg")
         os.chmod(self.home, 0o700)
         self.key_id = os.environ.get("XENHOST_SIGNING_KEY") or self._ensure_key()

@@ -4,7 +4,7 @@
   boot                   what the systemd unit runs: unattended if answerfile= is on the kernel
                          command line, else the interactive screens; never reboots after a failure
   install --answerfile L unattended install from a URL or path (for use from a shell)
-  interactive            the screens, then install
+  interactive            the screens: disk, confirm, root password, progress, done/failed
 """
 import argparse
 import logging
@@ -99,15 +99,46 @@ def unattended_plan(location, args, boot_opts):
     return make
 
 
-def interactive_plan(args, boot_opts):
-    def make(commands, host):
-        from .ui.app import run_screens
+def run_interactive(args, boot_opts, hold):
+    """The screens (disk, confirm, password, progress, done/failed) around the same install(); the
+    chosen action runs once the screens have given the terminal back. Never reboots after a failure."""
+    commands = Commands()
+    try:
+        from .ui.app import run_interactive as run_ui
+        host = hostmod.gather(boot_opts.raw)
         probe = DiskProbe(commands, boot_opts.raw)
-        plan = run_screens(probe, image=args.image)
-        if plan is not None and (args.atexit or boot_opts.atexit):
-            plan.atexit = args.atexit or boot_opts.atexit
-        return plan
-    return make
+
+        def install_fn(plan, runner):
+            log.info("answers (redacted):\n%s", answers.redacted_yaml(plan.answers_redacted))
+            return install(plan, commands=commands, probe=probe, host=host, runner=runner)
+        ui = run_ui(probe, install_fn, image=args.image, atexit_default=args.atexit or boot_opts.atexit or "reboot",
+                    log_path=logmod.LOG_PATH)
+    except InstallerError as exc:
+        log.error("installation failed: %s", exc)
+        _print("%s %s" % (MARKER_FAILED, exc))
+        return hold_after_failure() if hold else 1
+    except Exception as exc:            # a bug (or no usable terminal): still show the marker, never reboot
+        log.exception("internal error")
+        _print("%s internal error: %s: %s (see %s)" % (MARKER_FAILED, type(exc).__name__, exc, logmod.LOG_PATH))
+        return hold_after_failure() if hold else 1
+    if ui is None:
+        _print("xenhost-installer: cancelled")
+        return 1
+    if ui.error is not None:
+        _print("%s %s" % (MARKER_FAILED, ui.error))
+        log.info("after failure: %s", ui.choice)
+        if not args.no_atexit and ui.choice == "poweroff":
+            try:
+                do_atexit("poweroff", commands)
+            except InstallerError as exc:
+                _print("xenhost-installer: could not power off: %s" % exc)
+        elif not args.no_atexit and ui.choice == "shell" and not hold:
+            run_shell()
+        return hold_after_failure() if hold else 1
+    _print(MARKER_COMPLETE)
+    if not args.no_atexit:
+        do_atexit(ui.choice, commands)
+    return 0
 
 
 def build_parser():
@@ -140,8 +171,9 @@ def main(argv=None):
         _print("%s %s" % (MARKER_FAILED, exc))
         return hold_after_failure() if hold else 1
     location = getattr(args, "answerfile", None) or (boot_opts.answerfile if args.command == "boot" else None)
-    make = unattended_plan(location, args, boot_opts) if location else interactive_plan(args, boot_opts)
-    return run_install(make, args, boot_opts, hold)
+    if not location:
+        return run_interactive(args, boot_opts, hold)
+    return run_install(unattended_plan(location, args, boot_opts), args, boot_opts, hold)
 
 
 if __name__ == "__main__":

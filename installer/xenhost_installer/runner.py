@@ -1,5 +1,6 @@
 """Runs a declared task sequence, printing `[ n/N] text ... done (Xs)` per task to the console.
-Injectable: tests pass their own output stream and clock; the UI passes an on_progress callback."""
+Injectable: tests pass their own output stream and clock; the progress screen passes on_progress /
+on_task_done callbacks (called from the thread running the tasks) and a stream that discards the lines."""
 import logging
 import sys
 import time
@@ -8,10 +9,11 @@ log = logging.getLogger(__name__)
 
 
 class TaskRunner:
-    def __init__(self, out=None, clock=time.monotonic, on_progress=None):
+    def __init__(self, out=None, clock=time.monotonic, on_progress=None, on_task_done=None):
         self.out = out if out is not None else sys.stdout
         self.clock = clock
         self.on_progress = on_progress      # called (n, total, text) before each task
+        self.on_task_done = on_task_done    # called (n, total, text, elapsed) after each task that succeeded
 
     def _write(self, text):
         self.out.write(text)
@@ -35,3 +37,5 @@ class TaskRunner:
             elapsed = self.clock() - start
             self._write("done (%.1fs)\n" % elapsed)
             log.info("task %d/%d done in %.1fs", n, total, elapsed)
+            if self.on_task_done:
+                self.on_task_done(n, total, task.text, elapsed)
