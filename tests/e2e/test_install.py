@@ -1,4 +1,5 @@
-"""The walking skeleton's proof: ISO -> unattended install -> reboot -> Xen + dom0 + toolstack.
+"""The walking skeleton's proof: ISO -> unattended install -> reboot -> Xen + dom0 + toolstack,
+then the same disk booted under UEFI firmware.
 
 Runs under qemu TCG (minutes). Phases are recorded in out/e2e/<test>/phases.json for
 ci/figures.py; the serial log is beside it.
@@ -46,5 +47,13 @@ def test_unattended_install_boots_xen_dom0_and_toolstack(iso_path, e2e_dir, answ
         vm.expect_phase("toolstack", r"xen: 4\.17\.\d+-xenhost", 180)
         vm.expect_phase("toolstack prompt", r"root@xh-e2e:~# ", 60)
         vm.send_line("poweroff")
+        vm.expect_phase("power off", pexpect.EOF, 300)
+    phases.update(vm.phases)
+    # The same disk under UEFI firmware (OVMF): GRUB's removable-path EFI loader boots Xen too.
+    uefi = VMSpec(name="uefi-host", workdir=e2e_dir, disks=[disk], memory_mb=3072, boot_order="c",
+                  uefi=True)
+    with VM(uefi) as vm:
+        vm.expect_phase("UEFI boot to Xen", r"Xen version 4\.17\.\d+-xenhost", 600)
+        vm.expect_phase("UEFI dom0 ready", "login:", 600)
     phases.update(vm.phases)
     (e2e_dir / "phases.json").write_text(json.dumps(phases, indent=2) + "\n")
