@@ -131,9 +131,11 @@ def _write_docs(root: Path, header) -> None:
     name = header[rpm.RPMTAG_NAME]
     doc = root / "usr" / "share" / "doc" / name
     doc.mkdir(parents=True, exist_ok=True)
+    changed = header[rpm.RPMTAG_CHANGELOGTIME]
+    year = time.gmtime(changed[0]).tm_year if changed else 1970
     (doc / "copyright").write_text(
         "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n"
-        f"Upstream-Name: {name}\n\nFiles: *\nCopyright: the {name} authors\n"
+        f"Upstream-Name: {name}\n\nFiles: *\nCopyright: {year} the {name} authors\n"
         f"License: {header[rpm.RPMTAG_LICENSE]}\n")
     version = f"{header[rpm.RPMTAG_VERSION]}-{header[rpm.RPMTAG_RELEASE]}"
     entries = []
