@@ -1,6 +1,7 @@
 """xenhost-installer command line.
 
-  validate FILE          check an answer file, print every problem, exit non-zero if any
+  validate FILE          check an answer file (YAML, or XenServer/XCP-ng XML: detected by content),
+                         print every problem, exit non-zero if any
   boot                   what the systemd unit runs: unattended if answerfile= is on the kernel
                          command line, else the interactive screens; never reboots after a failure
   install --answerfile L unattended install from a URL or path (for use from a shell)
@@ -27,12 +28,16 @@ def _print(text):
 
 
 def cmd_validate(args):
+    """YAML or XenServer XML (detected by content); XML problems name XML places
+    (installation/admin-interface@proto), YAML ones key paths (network.mode)."""
     try:
         data = answers.parse_text(answers.fetch_text(args.file, attempts=1), args.file)
+        found = answers.problems(data)
     except InstallerError as exc:
-        _print(str(exc))
-        return 1
-    found = answers.problems(data)
+        found = getattr(exc, "problems", None)
+        if not found:
+            _print(str(exc))
+            return 1
     for problem in found:
         _print(problem)
     if found:
@@ -145,7 +150,7 @@ def build_parser():
     p = argparse.ArgumentParser(prog="xenhost-installer", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", required=True)
-    v = sub.add_parser("validate", help="check an answer file")
+    v = sub.add_parser("validate", help="check an answer file (YAML or XenServer/XCP-ng XML)")
     v.add_argument("file", help="path or URL of the answer file")
     for name in ("boot", "install", "interactive"):
         s = sub.add_parser(name)

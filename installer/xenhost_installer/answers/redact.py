@@ -7,7 +7,8 @@ REDACTED = "<redacted>"
 
 
 def redact(answers):
-    out = copy.deepcopy(answers)
+    # dict(): translated XML answers (xenserver.XmlAnswers) become a plain dict that YAML can dump
+    out = copy.deepcopy(dict(answers) if isinstance(answers, dict) else answers)
     pw = out.get("root-password") if isinstance(out, dict) else None
     if isinstance(pw, dict):
         for key in pw:

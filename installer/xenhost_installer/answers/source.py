@@ -10,6 +10,7 @@ import yaml
 
 from ..errors import AnswerFileError
 from .validation import validate
+from .xenserver import looks_like_xml, parse_xml
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,9 @@ def fetch_text(location, attempts=12, delay=5.0, sleep=time.sleep, opener=urllib
 
 
 def parse_text(text, source="answer file"):
+    """YAML, or a XenServer/XCP-ng XML answer file (detected by content: first non-blank char '<')."""
+    if looks_like_xml(text):
+        return parse_xml(text, source)
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:

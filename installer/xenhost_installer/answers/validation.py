@@ -19,11 +19,12 @@ def schema():
         return json.load(f)
 
 
-def _path(parts):
+def _plain_path(parts):
     return ".".join(str(p) for p in parts) or "(top level)"
 
 
-def _message(error):
+def _message(error, _path=_plain_path):
+    """_path shows a native path; translated XML answers (xenserver.XmlAnswers.where) name the XML place."""
     path = list(error.absolute_path)
     if error.validator == "required":
         missing = error.message.split("'")[1]
@@ -41,7 +42,7 @@ def _message(error):
     return "%s: %s" % (_path(path), error.message)
 
 
-def _semantic_problems(answers):
+def _semantic_problems(answers, _path=_plain_path):
     """Checks JSON schema cannot express well: IP address syntax."""
     out = []
     net = answers.get("network") or {}
@@ -53,13 +54,13 @@ def _semantic_problems(answers):
                 if key == "address" and "/" not in net[key]:
                     raise ValueError
             except ValueError:
-                out.append("network.%s: %r is not valid; fix: e.g. %s" % (
-                    key, net[key], "192.0.2.10/24" if key == "address" else "192.0.2.1"))
+                out.append("%s: %r is not valid; fix: e.g. %s" % (
+                    _path(["network", key]), net[key], "192.0.2.10/24" if key == "address" else "192.0.2.1"))
     for i, server in enumerate(net.get("dns") or []):
         try:
             ipaddress.ip_address(server)
         except ValueError:
-            out.append("network.dns.%d: %r is not an IP address" % (i, server))
+            out.append("%s: %r is not an IP address" % (_path(["network", "dns", i]), server))
     return out
 
 
@@ -68,20 +69,24 @@ def problems(answers):
     if not isinstance(answers, dict):
         return ["(top level): must be a mapping of keys (version, disk, root-password, ...)"]
     validator_cls = jsonschema.validators.validator_for(schema())
-    errors = sorted(validator_cls(schema()).iter_errors(answers),
-                    key=lambda e: [str(p) for p in e.absolute_path])
+    # XML answers (xenserver.XmlAnswers) sort by line in the XML, native ones by key path
+    sort_key = getattr(answers, "sort_key", None) or (lambda parts: [str(p) for p in parts])
+    errors = sorted(validator_cls(schema()).iter_errors(answers), key=lambda e: sort_key(e.absolute_path))
+    where = getattr(answers, "where", None)          # XML answers: name the XML element, not the key
+    path_fn = where if where is not None else _plain_path
     found = []
     for error in errors:
-        msg = _message(error)
+        msg = _message(error, path_fn)
         if msg not in found:
             found.append(msg)
-    return found or _semantic_problems(answers)
+    return found or _semantic_problems(answers, path_fn)
 
 
 def validate(answers, source="answer file"):
     """Raise AnswerFileError listing every problem; return answers when valid."""
     found = problems(answers)
     if found:
-        raise AnswerFileError("%s is invalid (%d problem%s):\n  %s\n  fix: correct the keys above"
-                              % (source, len(found), "" if len(found) == 1 else "s", "\n  ".join(found)), found)
+        raise AnswerFileError("%s is invalid (%d problem%s):\n  %s\n  fix: correct the %s above"
+                              % (source, len(found), "" if len(found) == 1 else "s", "\n  ".join(found),
+                                 "elements" if hasattr(answers, "where") else "keys"), found)
     return answers
