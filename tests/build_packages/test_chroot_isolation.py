@@ -79,4 +79,4 @@ def test_network_access_during_build_fails(tmp_path, loopback_server):
     assert "Connection refused" in (tmp_path / "net" / "build.log").read_text() or \
         "unreachable" in (tmp_path / "net" / "build.log").read_text()
     built, _log = _build(tmp_path / "quiet", "true")
-    assert [p.name for p in built] == ["netprobe-1.0-1.xh.noarch.rpm"]
+    assert [p.name for p in built] == ["netprobe-1.0-1.noarch.rpm"]
