@@ -44,6 +44,8 @@ def render_description(config: BuildConfig, image: str, context: dict, dest: Pat
     dest.mkdir(parents=True, exist_ok=True)
     (dest / "config.xml").write_text(env.get_template(f"{image}/config.xml.j2").render(**context))
     shutil.copy2(TEMPLATES / image / "config.sh", dest / "config.sh")
+    for script in (TEMPLATES / image).glob("edit_*.sh"):     # kiwi's boot config hooks
+        shutil.copy2(script, dest / script.name)
     overlay = TEMPLATES / image / "root"
     if overlay.is_dir():
         shutil.copytree(overlay, dest / "root", dirs_exist_ok=True)
