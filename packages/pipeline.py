@@ -7,7 +7,7 @@ repositories untouched, so they never hold a partial or mixed set.
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import graph, hosttools
@@ -129,9 +129,10 @@ class PackageBuilder:
             sources = gather_sources(self.config, spec, Path(tmp) / "SOURCES")
             build_requires = (tuple(self.names.debian(r, spec.path.name) for r in spec.build_requires)
                               if self.backend.flavor == "debian" else spec.build_requires)
-            stored = StoredBuild.at(self.config, name, "pending")
+            # Before the SRPM exists only the build root's inputs are known; that is all the
+            # backend's root key needs.
             request = BuildRequest(spec=spec, srpm=Path(), build_requires=build_requires,
-                                   result_dir=stored.root / "rpms", log=log)
+                                   result_dir=Path(), log=log)
             key = cache_key(spec, sources, self.backend.root_key(request),
                             {d: self.keys[d] for d in sorted(self.deps[name]) if d in self.keys},
                             {"backend": self.backend.name})
@@ -146,9 +147,8 @@ class PackageBuilder:
                 shutil.rmtree(stored.root)
             (stored.root / "srpms").mkdir(parents=True)
             srpm = make_srpm(spec, Path(tmp) / "SOURCES", stored.root / "srpms", log, self.backend.flavor)
-            request = BuildRequest(spec=spec, srpm=srpm, build_requires=build_requires,
-                                   result_dir=stored.root / "rpms", log=log,
-                                   local_repo=self._local_repo(name, Path(tmp) / "local-repo"))
+            request = replace(request, srpm=srpm, result_dir=stored.root / "rpms",
+                              local_repo=self._local_repo(name, Path(tmp) / "local-repo"))
             rpms = self.backend.build(request)
             hosttools.require("rpm2cpio", "cpio", "dpkg-deb")
             for rpm_file in rpms:
