@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 GRUB_CFG_CANDIDATES = ("/boot/grub2/grub.cfg", "/boot/grub/grub.cfg", "/EFI/BOOT/grub.cfg")
+# Tests talk to the installer over the serial line: the menu entry whose last console= is ttyS0
+# (iso/templates/installer/edit_boot_config.sh adds it).
+SERIAL_ENTRY = "xenhost-installer (serial console ttyS0)"
 
 
 @dataclass(frozen=True)
@@ -36,11 +39,18 @@ def first_entry(grub_cfg: str) -> BootEntry:
     return BootEntry(linux=linux, initrd=initrd)
 
 
-def installer_entry(iso: Path) -> BootEntry:
+def entry_titled(grub_cfg: str, title: str) -> BootEntry:
+    marker = f'menuentry "{title}"'
+    if marker not in grub_cfg:
+        raise LookupError(f"no menu entry titled {title!r} in the ISO's grub.cfg")
+    return first_entry(grub_cfg[grub_cfg.index(marker):])
+
+
+def installer_entry(iso: Path, title: str = SERIAL_ENTRY) -> BootEntry:
     for candidate in GRUB_CFG_CANDIDATES:
         text = read_iso_file(iso, candidate)
         if text and "menuentry" in text:
-            return first_entry(text)
+            return entry_titled(text, title)
     raise FileNotFoundError(f"{iso}: no grub.cfg with a menu entry at {GRUB_CFG_CANDIDATES}")
 
 

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 
-from . import MARKER_COMPLETE, MARKER_FAILED, answers, cmdline, host as hostmod, log as logmod, plan as planmod
+from . import MARKER_COMPLETE, MARKER_FAILED, answers, cmdline, consoles, host as hostmod, log as logmod, plan as planmod
 from .commands import Commands
 from .disks import DiskProbe
 from .errors import InstallerError
@@ -25,6 +25,11 @@ log = logging.getLogger("xenhost_installer")
 
 def _print(text):
     print(text, flush=True)
+
+
+def _fail(reason):
+    """The failure marker and its reason, on every console (consoles.py says why)."""
+    consoles.announce("%s %s" % (MARKER_FAILED, reason), _print)
 
 
 def cmd_validate(args):
@@ -83,11 +88,11 @@ def run_install(make_plan, args, boot_opts, hold):
         install(plan, commands=commands, probe=DiskProbe(commands, boot_opts.raw), host=host)
     except InstallerError as exc:
         log.error("installation failed: %s", exc)
-        _print("%s %s" % (MARKER_FAILED, exc))
+        _fail(exc)
         return hold_after_failure() if hold else 1
     except Exception as exc:            # a bug: still show the marker, never reboot
         log.exception("internal error")
-        _print("%s internal error: %s: %s (see %s)" % (MARKER_FAILED, type(exc).__name__, exc, logmod.LOG_PATH))
+        _fail("internal error: %s: %s (see %s)" % (type(exc).__name__, exc, logmod.LOG_PATH))
         return hold_after_failure() if hold else 1
     _print(MARKER_COMPLETE)
     if not args.no_atexit:
@@ -120,17 +125,17 @@ def run_interactive(args, boot_opts, hold):
                     log_path=logmod.LOG_PATH)
     except InstallerError as exc:
         log.error("installation failed: %s", exc)
-        _print("%s %s" % (MARKER_FAILED, exc))
+        _fail(exc)
         return hold_after_failure() if hold else 1
     except Exception as exc:            # a bug (or no usable terminal): still show the marker, never reboot
         log.exception("internal error")
-        _print("%s internal error: %s: %s (see %s)" % (MARKER_FAILED, type(exc).__name__, exc, logmod.LOG_PATH))
+        _fail("internal error: %s: %s (see %s)" % (type(exc).__name__, exc, logmod.LOG_PATH))
         return hold_after_failure() if hold else 1
     if ui is None:
         _print("xenhost-installer: cancelled")
         return 1
     if ui.error is not None:
-        _print("%s %s" % (MARKER_FAILED, ui.error))
+        _fail(ui.error)
         log.info("after failure: %s", ui.choice)
         if not args.no_atexit and ui.choice == "poweroff":
             try:
@@ -173,7 +178,7 @@ def main(argv=None):
     try:
         boot_opts = cmdline.read(args.cmdline)
     except (OSError, InstallerError) as exc:
-        _print("%s %s" % (MARKER_FAILED, exc))
+        _fail(exc)
         return hold_after_failure() if hold else 1
     location = getattr(args, "answerfile", None) or (boot_opts.answerfile if args.command == "boot" else None)
     if not location:

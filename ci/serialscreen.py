@@ -1,0 +1,73 @@
+"""What a person on a VM's serial console sees: a VT100 emulator (pyte) fed from the serial line.
+
+A full-screen program (the urwid installer) redraws parts of the screen with cursor movements, so
+its output is no stream of lines to grep. Tests feed every byte into an 80x24 emulator and wait
+for text on the rendered screen, then press keys as a person would.
+"""
+import re
+import time
+
+import pexpect
+import pyte
+
+from ci.qemu import VMTimeout
+
+KEYS = {"enter": "\r", "tab": "\t", "esc": "\x1b", "space": " ", "backspace": "\x7f",
+        "up": "\x1b[A", "down": "\x1b[B", "right": "\x1b[C", "left": "\x1b[D", "f1": "\x1bOP"}
+
+
+class SerialScreen:
+    def __init__(self, vm, columns: int = 80, lines: int = 24):
+        self.vm = vm
+        self.screen = pyte.Screen(columns, lines)
+        self.stream = pyte.ByteStream(self.screen)
+        self._phase_start = time.monotonic()
+
+    def text(self) -> str:
+        return "\n".join(line.rstrip() for line in self.screen.display)
+
+    def _pump(self, timeout: float) -> None:
+        try:
+            data = self.vm.child.read_nonblocking(65536, timeout=timeout)
+        except pexpect.TIMEOUT:
+            return
+        except pexpect.EOF:
+            raise VMTimeout(f"qemu exited; serial log: {self.vm.log_path}\n--- screen ---\n{self.text()}") from None
+        self.stream.feed(data)
+
+    def wait_for(self, pattern: str, timeout: float, phase: str | None = None) -> re.Match:
+        """Wait until the regex pattern is on the rendered screen; record the phase's duration."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = re.search(pattern, self.text())
+            if found:
+                if phase:
+                    now = time.monotonic()
+                    self.vm.phases[phase] = round(now - self._phase_start, 1)
+                    self._phase_start = now
+                return found
+            if time.monotonic() > deadline:
+                raise VMTimeout(f"screen never showed {pattern!r} within {timeout:.0f}s "
+                                f"({phase or 'no phase'}); serial log: {self.vm.log_path}\n"
+                                f"--- screen ---\n{self.text()}")
+            self._pump(0.2)
+
+    def settle(self, quiet: float = 0.5, limit: float = 10) -> None:
+        """Read until the line has been quiet for `quiet` seconds (a redraw finished)."""
+        end = time.monotonic() + limit
+        while time.monotonic() < end:
+            before = self.text()
+            self._pump(quiet)
+            if self.text() == before:
+                return
+
+    def press(self, *keys: str, gap: float = 0.3) -> None:
+        """Press named keys (KEYS) in order; slow enough for a busy guest's serial port."""
+        for key in keys:
+            self.vm.child.send(KEYS[key])
+            self._pump(gap)
+
+    def type(self, text: str, delay: float = 0.05) -> None:
+        for char in text:
+            self.vm.child.send(char)
+            self._pump(delay)
