@@ -2,7 +2,8 @@
 """xenhost's build command line. Each subcommand is one step of the data flow; no logic lives here.
 
   ./build.py graph            build order of the specs (text; --dot FILE for Graphviz)
-  ./build.py packages         specs -> RPMs/.debs -> signed apt + rpm repositories (out/repo)
+  ./build.py packages         specs -> RPMs/.debs -> signed apt + rpm repositories (out/repo);
+                              --profile full adds the dom0 kernel (specs/profiles.yaml)
   ./build.py iso              repositories -> dom0 image + installer -> hybrid ISO (out/iso)
 """
 import argparse
@@ -23,8 +24,9 @@ def _reexec_in_venv() -> None:
 
 def cmd_graph(args, config) -> int:
     from packages import graph
+    from packages.profiles import select
     from packages.specs import load_specs
-    specs = load_specs(config.specs_dir)
+    specs = select(config, load_specs(config.specs_dir), args.profile)
     deps = graph.build_deps(specs)
     for index, name in enumerate(graph.build_order(specs), 1):
         needs = ", ".join(sorted(deps[name])) or "-"
@@ -37,7 +39,7 @@ def cmd_graph(args, config) -> int:
 
 def cmd_packages(args, config) -> int:
     from packages.pipeline import PackageBuilder
-    builder = PackageBuilder(config, backend=args.backend)
+    builder = PackageBuilder(config, backend=args.backend, profile=args.profile)
     summary = builder.run(only=set(args.only) or None, force=set(args.force))
     print(summary.table())
     return 0 if summary.ok else 1
@@ -46,7 +48,8 @@ def cmd_packages(args, config) -> int:
 def cmd_iso(args, config) -> int:
     from iso.media import build_iso
     if not args.skip_packages:
-        rc = cmd_packages(argparse.Namespace(backend="chroot", only=[], force=[]), config)
+        rc = cmd_packages(argparse.Namespace(backend="chroot", only=[], force=[], profile="default"),
+                          config)
         if rc:
             return rc
     result = build_iso(config)
@@ -66,11 +69,14 @@ def main(argv=None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("graph", help="print the specs' build order")
     p.add_argument("--dot", help="also write a Graphviz file")
+    p.add_argument("--profile", default="default", help="build profile (specs/profiles.yaml)")
     p.set_defaults(func=cmd_graph)
     p = sub.add_parser("packages", help="build the packages and repositories")
     p.add_argument("--backend", choices=["chroot", "mock"], default="chroot")
     p.add_argument("--only", action="append", default=[], metavar="NAME")
     p.add_argument("--force", action="append", default=[], metavar="NAME")
+    p.add_argument("--profile", default="default",
+                   help="build profile (specs/profiles.yaml): default, or full (adds the dom0 kernel)")
     p.set_defaults(func=cmd_packages)
     p = sub.add_parser("iso", help="build packages (if stale), images and the ISO")
     p.add_argument("--skip-packages", action="store_true", help="use out/repo as it is")

@@ -26,6 +26,16 @@ class SerialScreen:
     def text(self) -> str:
         return "\n".join(line.rstrip() for line in self.screen.display)
 
+    def highlighted(self) -> list[str]:
+        """Lines shown in reverse video or on a background colour: where the focus is."""
+        lines = []
+        for row in range(self.screen.lines):
+            chars = self.screen.buffer[row]
+            text = "".join(chars[col].data for col in range(self.screen.columns) if chars[col].reverse or chars[col].bg != "default")
+            if text.strip():
+                lines.append(text.strip())
+        return lines
+
     def _pump(self, timeout: float) -> None:
         try:
             data = self.vm.child.read_nonblocking(65536, timeout=timeout)
@@ -66,6 +76,20 @@ class SerialScreen:
         for key in keys:
             self.vm.child.send(KEYS[key])
             self._pump(gap)
+
+    def jump_to(self, letter: str, wanted: str, tries: int = 12) -> None:
+        """In a list where a letter jumps to the next item starting with it: press it until `wanted`
+        has the focus."""
+        for _ in range(tries):
+            self.press_text(letter)
+            self.settle(0.4)
+            if any(wanted in line for line in self.highlighted()):
+                return
+        raise VMTimeout(f"{wanted!r} never got the focus by pressing {letter!r}; screen:\n{self.text()}")
+
+    def press_text(self, text: str) -> None:
+        self.vm.child.send(text)
+        self._pump(0.3)
 
     def type(self, text: str, delay: float = 0.05) -> None:
         for char in text:

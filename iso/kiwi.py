@@ -1,20 +1,23 @@
 """Render kiwi image descriptions from jinja2 templates and run kiwi, caching by inputs.
 
 kiwi has no incremental mode, so a whole image is the unit of caching: its key covers the
-rendered description, the overlay files, the package index of our repository and kiwi's
-version. Unchanged inputs reuse the stored result in seconds instead of minutes.
+rendered description (not where the checkout is), the overlay files, the index entries of our
+packages the image installs and kiwi's version. Unchanged inputs reuse the stored result in
+seconds instead of minutes.
 """
 import hashlib
 import shutil
 import sys
 import tempfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 import jinja2
 import yaml
 
 from packages.config import BuildConfig
 from packages.errors import XenhostBuildError
+from packages.repos import package_closure
 from packages.run import run
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -59,20 +62,46 @@ def render_description(config: BuildConfig, image: str, context: dict, dest: Pat
     return dest
 
 
-def tree_digest(root: Path) -> str:
+def tree_digest(root: Path, skip: frozenset[str] = frozenset()) -> str:
     digest = hashlib.sha256()
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        digest.update(str(path.relative_to(root)).encode())
+        relative = str(path.relative_to(root))
+        if relative in skip:
+            continue
+        digest.update(relative.encode())
         with open(path, "rb") as f:
             for block in iter(lambda: f.read(1 << 20), b""):
                 digest.update(block)
     return digest.hexdigest()
 
 
+REPO_PLACEHOLDER = "@XENHOST_REPO@"
+
+
+def description_digest(description: Path, config: BuildConfig) -> str:
+    """The rendered description, with this checkout's repository path in config.xml replaced
+    by a placeholder: the same description gives the same key in every clone."""
+    config_xml = (description / "config.xml").read_text().replace(str(config.repo_dir), REPO_PLACEHOLDER)
+    material = tree_digest(description, skip=frozenset({"config.xml"})) + config_xml
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+def image_packages(description: Path) -> list[str]:
+    """The packages config.xml asks kiwi to install."""
+    tree = ElementTree.parse(description / "config.xml")
+    return sorted(p.get("name") for p in tree.iter("package") if p.get("name"))
+
+
 def image_key(description: Path, config: BuildConfig) -> str:
+    """Covers what the image is made of: the description (wherever the checkout is), the index
+    entries of those of our packages the image installs (not the whole index: a change to a
+    package it does not hold leaves the key alone), the repository key and kiwi's version."""
     packages_index = config.repo_dir / "deb" / "dists" / "xenhost" / "main" / "binary-amd64" / "Packages"
+    keyring = config.repo_dir / "xenhost-archive-keyring.gpg"
     from kiwi.version import __version__ as kiwi_version  # noqa: PLC0415
-    material = "\n".join([tree_digest(description), packages_index.read_text(), kiwi_version])
+    ours = package_closure(packages_index.read_text(), image_packages(description))
+    material = "\n".join([description_digest(description, config), *ours,
+                          hashlib.sha256(keyring.read_bytes()).hexdigest(), kiwi_version])
     return hashlib.sha256(material.encode()).hexdigest()[:20]
 
 

@@ -1,8 +1,9 @@
 """Turn a binary RPM into a .deb whose dependencies are Debian package names.
 
 The payload is unpacked as rpm wrote it; the control data comes from the RPM header with every
-Requires mapped through packages/debian-names.yaml, and the spec's scriptlets become the
-maintainer scripts.
+Requires mapped through packages/debian-names.yaml, merged with the shared-library Depends
+dpkg-shlibdeps computes for the payload's ELF programs and libraries, and the spec's
+scriptlets become the maintainer scripts.
 """
 import gzip
 import os
@@ -12,6 +13,7 @@ import time
 import tempfile
 from pathlib import Path
 
+from . import hosttools
 from .errors import CommandFailed
 from .names import NameMap
 from .run import run
@@ -47,11 +49,35 @@ def _deps(header, tag, names: NameMap, needed_by: str, skip: set[str]) -> list[s
     return out
 
 
-def control_text(header, names: NameMap) -> str:
+def merge_depends(shared: list[str], named: list[str]) -> list[str]:
+    """Shared-library Depends first (as Debian's ${shlibs:Depends} comes first), then the named
+    ones, each package once: a clause with a version wins over a bare name for the same package."""
+    merged: dict[str, str] = {}
+    for clause in (*shared, *named):
+        # Alternatives ("a | b") are kept whole; a simple clause is keyed by its package name.
+        key = clause if "|" in clause else clause.split()[0]
+        if key not in merged or ("(" in clause and "(" not in merged[key]):
+            merged[key] = clause
+    return list(merged.values())
+
+
+def depends_names(field: str, every_alternative: bool = False) -> list[str]:
+    """Package names a Depends field names, without version or architecture: the first
+    alternative of each clause (what the clause needs at least), or every alternative."""
+    names = []
+    for clause in filter(None, (c.strip() for c in field.split(","))):
+        alternatives = [a.strip() for a in clause.split("|")]
+        for alternative in (alternatives if every_alternative else alternatives[:1]):
+            names.append(alternative.split()[0].split(":")[0].split("(")[0])
+    return names
+
+
+def control_text(header, names: NameMap, shared_depends: list[str] = ()) -> str:
     import rpm  # noqa: PLC0415
     name = header[rpm.RPMTAG_NAME]
     needed_by = f"{name} (Requires)"
-    depends = _deps(header, rpm.RPMTAG_REQUIRENAME, names, needed_by, {name})
+    depends = merge_depends(list(shared_depends),
+                            _deps(header, rpm.RPMTAG_REQUIRENAME, names, needed_by, {name}))
     provides = [p for p in header[rpm.RPMTAG_PROVIDENAME] if p != name and "(" not in p]
     conflicts = list(header[rpm.RPMTAG_CONFLICTNAME])
     description = header[rpm.RPMTAG_DESCRIPTION].strip().splitlines()
@@ -88,19 +114,62 @@ def maintainer_scripts(header) -> dict[str, str]:
     return scripts
 
 
-def rpm_to_deb(rpm_path: Path, names: NameMap, dest_dir: Path) -> Path:
+# ELF object types that link shared libraries at run time (kernel modules are ET_REL).
+ELF_LINKED_TYPES = (2, 3)   # ET_EXEC, ET_DYN
+
+
+def linked_elf_files(root: Path) -> list[Path]:
+    """Programs and shared libraries in the payload (relative to root), not debug files."""
+    found = []
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if path.is_symlink() or not path.is_file() or relative.parts[:3] == ("usr", "lib", "debug"):
+            continue
+        with open(path, "rb") as f:
+            head = f.read(18)
+        if head[:4] == b"\x7fELF" and len(head) == 18 and int.from_bytes(head[16:18], "little") in ELF_LINKED_TYPES:
+            found.append(relative)
+    return found
+
+
+def shlibdeps_command(package_dir: str, elf_files: list[Path]) -> list[str]:
+    """dpkg-shlibdeps over the files, printing the substitution variable instead of writing
+    debian/substvars; run from the folder holding debian/control."""
+    return ["dpkg-shlibdeps", "-O", *(f"-e{package_dir}/{f}" for f in elf_files)]
+
+
+def parse_shlibdeps(output: str) -> list[str]:
+    for line in output.splitlines():
+        if line.startswith("shlibs:Depends="):
+            return [c.strip() for c in line.split("=", 1)[1].split(",") if c.strip()]
+    return []
+
+
+def host_shlibdeps(workdir: Path, elf_files: list[Path]) -> str:
+    """Runs dpkg-shlibdeps on this host (its installed libraries and dpkg database)."""
+    hosttools.require("dpkg-shlibdeps")
+    name = next(p.name for p in (workdir / "debian").iterdir() if p.is_dir())
+    return run(shlibdeps_command(f"debian/{name}", elf_files), cwd=workdir, capture=True,
+               fix="install the -dev packages of the libraries named above as BuildRequires")
+
+
+def rpm_to_deb(rpm_path: Path, names: NameMap, dest_dir: Path, shlibdeps=None) -> Path:
+    """shlibdeps(workdir, elf_files) -> dpkg-shlibdeps' output, or None: no shared-library
+    Depends (only for tests of other parts; a package with ELF files then says so)."""
     import rpm  # noqa: PLC0415
     header = read_header(rpm_path)
     with tempfile.TemporaryDirectory(prefix="rpm2deb-") as tmp:
-        root = Path(tmp) / "root"
-        root.mkdir()
+        # dpkg-shlibdeps' layout: debian/control beside debian/<package>/ (the payload).
+        root = Path(tmp) / "debian" / header[rpm.RPMTAG_NAME]
+        root.mkdir(parents=True)
         payload = subprocess.Popen(["rpm2cpio", str(rpm_path)], stdout=subprocess.PIPE)
         _unpack(payload, root)
         _drop_build_id_links(root)
+        shared = _shared_depends(Path(tmp), root, shlibdeps)
         _write_docs(root, header)
         control = root / "DEBIAN"
         control.mkdir()
-        (control / "control").write_text(control_text(header, names))
+        (control / "control").write_text(control_text(header, names, shared))
         conffiles = [f for f, flags in zip(header[rpm.RPMTAG_FILENAMES], header[rpm.RPMTAG_FILEFLAGS])
                      if flags & rpm.RPMFILE_CONFIG and f.startswith("/etc/")]
         if conffiles:
@@ -116,12 +185,26 @@ def rpm_to_deb(rpm_path: Path, names: NameMap, dest_dir: Path) -> Path:
         return deb
 
 
+def _shared_depends(workdir: Path, root: Path, shlibdeps) -> list[str]:
+    elf_files = linked_elf_files(root)
+    if not elf_files:
+        return []
+    if shlibdeps is None:
+        raise CommandFailed(f"{root.name} holds ELF files ({elf_files[0]}, ...) but no way to "
+                            "compute their shared-library Depends was given",
+                            "pass shlibdeps= to rpm_to_deb (the pipeline passes its backend's)")
+    (workdir / "debian" / "control").write_text(f"Source: {root.name}\n\nPackage: {root.name}\n"
+                                                "Architecture: any\n")
+    return parse_shlibdeps(shlibdeps(workdir, elf_files))
+
+
 def _drop_build_id_links(root: Path) -> None:
-    # rpm's /usr/lib/debug/.build-id links serve RPM debuginfo tooling; Debian ships debug
-    # symbols in -dbgsym packages, and the long relative links are lintian errors.
-    build_id = root / "usr" / "lib" / "debug" / ".build-id"
-    if build_id.is_dir():
-        shutil.rmtree(build_id)
+    # rpm's .build-id links (under /usr/lib/debug, or /usr/lib without debuginfo packages)
+    # serve RPM debuginfo tooling; Debian ships debug symbols in -dbgsym packages, and the long
+    # relative links are lintian errors.
+    for build_id in (root / "usr" / "lib" / "debug" / ".build-id", root / "usr" / "lib" / ".build-id"):
+        if build_id.is_dir():
+            shutil.rmtree(build_id)
 
 
 def _write_docs(root: Path, header) -> None:

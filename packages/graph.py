@@ -3,7 +3,7 @@ from graphlib import CycleError, TopologicalSorter
 
 from .errors import DependencyError
 from .names import NameMap
-from .specs import Spec
+from .specs import BinaryPackage, Spec
 
 
 def providers(specs: dict[str, Spec]) -> dict[str, str]:
@@ -11,18 +11,36 @@ def providers(specs: dict[str, Spec]) -> dict[str, str]:
     return {name: spec.name for spec in specs.values() for name in spec.provided_names()}
 
 
+def package_providers(specs: dict[str, Spec]) -> dict[str, BinaryPackage]:
+    """Every provided name -> the binary package of ours that provides it."""
+    return {name: pkg for spec in specs.values() for pkg in spec.packages
+            for name in (pkg.name, *pkg.provides)}
+
+
+def build_root_packages(specs: dict[str, Spec], name: str) -> set[str]:
+    """Our binary packages that spec `name`'s build root must hold: those providing its
+    BuildRequires, plus what they Require of ours, transitively (they must install)."""
+    provided = package_providers(specs)
+    todo = [r for r in specs[name].build_requires if r in provided]
+    needed: set[str] = set()
+    while todo:
+        package = provided[todo.pop()]
+        if package.name not in needed:
+            needed.add(package.name)
+            todo.extend(r for r in package.requires if r in provided)
+    return needed
+
+
 def build_deps(specs: dict[str, Spec], flavor: str = "debian") -> dict[str, set[str]]:
-    """spec -> the specs it build-depends on. For Debian builds every external BuildRequires
-    must map to a Debian name; RPM hosts resolve them with their own package manager."""
+    """spec -> the specs whose packages its build root holds. For Debian builds every external
+    BuildRequires must map to a Debian name; RPM hosts resolve them with their own package manager."""
     provided = providers(specs)
     names = NameMap.load(set(provided))
     deps = {}
     for spec in specs.values():
-        deps[spec.name] = set()
+        deps[spec.name] = {provided[p] for p in build_root_packages(specs, spec.name)}
         for req in spec.build_requires:
-            if req in provided:
-                deps[spec.name].add(provided[req])
-            elif flavor == "debian":
+            if req not in provided and flavor == "debian":
                 names.debian(req, f"{spec.path.name} (BuildRequires)")
     return deps
 

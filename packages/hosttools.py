@@ -17,6 +17,7 @@ HOST_TOOLS = {
     "bwrap": ("bubblewrap", "runs builds inside the build root with the network off"),
     "dpkg-deb": ("dpkg", "assembles .deb packages"),
     "dpkg-scanpackages": ("dpkg-dev", "indexes the apt repository"),
+    "dpkg-shlibdeps": ("dpkg-dev", "computes shared-library Depends (packages built on this host)"),
     "apt-ftparchive": ("apt-utils", "writes the apt repository's Release file"),
     "createrepo_c": ("createrepo-c", "indexes the RPM and SRPM repositories"),
     "gpg": ("gnupg", "signs the repositories"),
@@ -37,6 +38,7 @@ EXTRA_APT_PACKAGES = [
     "grub-pc-bin", "grub-efi-amd64-bin", "ovmf", "debian-archive-keyring", "zstd", "xz-utils",
     "python3-venv", "python3-rpm", "python3-yaml", "python3-jinja2", "python3-urwid",
     "python3-jsonschema", "python3-pexpect", "e2fsprogs", "parted", "fdisk", "kpartx",
+    "busybox-static",     # the tiny initramfs that boots the dom0 kernel in the slow tests
 ]
 
 

@@ -12,11 +12,12 @@ from pathlib import Path
 
 from . import graph, hosttools
 from .backends import Backend, BuildRequest, backend_named
-from .cache import StoredBuild, cache_key
+from .cache import StoredBuild, cache_key, conversion_key, package_key
 from .config import BuildConfig
 from .debian import rpm_to_deb
 from .errors import XenhostBuildError
 from .names import NameMap
+from .profiles import DEFAULT, select
 from .repos import write_repositories
 from .run import run
 from .sources import gather_sources
@@ -70,16 +71,19 @@ def make_srpm(spec, sources_dir: Path, out_dir: Path, log: Path, flavor: str) ->
 
 
 class PackageBuilder:
-    def __init__(self, config: BuildConfig, backend: "str | Backend" = "chroot", progress=print):
+    def __init__(self, config: BuildConfig, backend: "str | Backend" = "chroot", progress=print,
+                 profile: str = DEFAULT):
         self.config = config
         # A name (chroot, mock) or a ready Backend instance (tests, other callers).
         self.backend = backend if isinstance(backend, Backend) else backend_named(backend, config)
         self.progress = progress
-        self.specs = load_specs(config.specs_dir, self.backend.flavor)
+        self.specs = select(config, load_specs(config.specs_dir, self.backend.flavor), profile)
         self.order = graph.build_order(self.specs, self.backend.flavor)
         self.deps = graph.build_deps(self.specs, self.backend.flavor)
         self.names = NameMap.load(set(graph.providers(self.specs)))
-        self.keys: dict[str, str] = {}
+        self.conversion = conversion_key()
+        self.keys: dict[str, str] = {}                # package keys (build + conversion)
+        self.stores: dict[str, StoredBuild] = {}
 
     def run(self, only: set[str] | None = None, force: set[str] = frozenset()) -> Summary:
         """Build the specs in `only` (default: all) plus what they build-depend on, transitively
@@ -127,19 +131,22 @@ class PackageBuilder:
         log.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=self.config.cache("work"), prefix=f"{name}-") as tmp:
             sources = gather_sources(self.config, spec, Path(tmp) / "SOURCES")
-            build_requires = (tuple(self.names.debian(r, spec.path.name) for r in spec.build_requires)
-                              if self.backend.flavor == "debian" else spec.build_requires)
+            build_requires = self._external_build_requires(spec)
             # Before the SRPM exists only the build root's inputs are known; that is all the
             # backend's root key needs.
             request = BuildRequest(spec=spec, srpm=Path(), build_requires=build_requires,
-                                   result_dir=Path(), log=log)
+                                   result_dir=Path(), log=log, local_debs=self._own_debs(name))
             key = cache_key(spec, sources, self.backend.root_key(request),
                             {d: self.keys[d] for d in sorted(self.deps[name]) if d in self.keys},
                             {"backend": self.backend.name})
-            self.keys[name] = key
-            stored = StoredBuild.at(self.config, name, key)
+            self.keys[name] = package_key(key, self.conversion)
+            stored = self.stores[name] = StoredBuild.at(self.config, name, key, self.conversion)
             if stored.complete and not force:
-                self.progress(f"{prefix}: cached ({key})")
+                if stored.debs_complete:
+                    self.progress(f"{prefix}: cached ({key})")
+                else:
+                    self._convert(stored, request)
+                    self.progress(f"{prefix}: cached ({key}); .debs remade (the rpm->deb code changed)")
                 return "cached"
             self.progress(f"{prefix}: building {spec.evr} with {self.backend.name} (log: {log})")
             log.write_text(f"# {name} {spec.evr} key {key}\n")
@@ -150,28 +157,58 @@ class PackageBuilder:
             request = replace(request, srpm=srpm, result_dir=stored.root / "rpms",
                               local_repo=self._local_repo(name, Path(tmp) / "local-repo"))
             rpms = self.backend.build(request)
-            hosttools.require("rpm2cpio", "cpio", "dpkg-deb")
-            for rpm_file in rpms:
-                rpm_to_deb(rpm_file, self.names, stored.root / "debs")
             stored.mark_complete()
+            self._convert(stored, request)
             self.progress(f"{prefix}: built {len(rpms)} package(s)")
             return "built"
 
+    def _convert(self, stored: StoredBuild, request: BuildRequest) -> None:
+        """The stored RPMs -> .debs, shared-library Depends computed where the build ran."""
+        hosttools.require("rpm2cpio", "cpio", "dpkg-deb")
+        if stored.debs_dir.exists():
+            shutil.rmtree(stored.debs_dir)
+        for rpm_file in stored.files("rpms/*.rpm"):
+            rpm_to_deb(rpm_file, self.names, stored.debs_dir,
+                       shlibdeps=lambda work, elf: self.backend.shared_library_depends(request, work, elf))
+        stored.debs_dir.mkdir(parents=True, exist_ok=True)
+        stored.mark_debs_complete()
+
+    def _external_build_requires(self, spec) -> tuple[str, ...]:
+        """The BuildRequires a Debian build root gets from Debian, by their Debian names; ours
+        come from this run's .debs instead (local_debs). RPM backends resolve all of them
+        themselves, ours from the local repository."""
+        if self.backend.flavor != "debian":
+            return spec.build_requires
+        return tuple(self.names.debian(r, spec.path.name) for r in spec.build_requires
+                     if r not in self.names.own)
+
+    def _own_debs(self, name: str) -> tuple[Path, ...]:
+        """The .debs of ours that name's build root installs (BuildRequires on our specs, and
+        what those Require of ours), as this run built or cached them."""
+        wanted = graph.build_root_packages(self.specs, name)
+        found = {}
+        for dep in sorted(self.deps[name]):
+            for deb in self.stores[dep].debs():
+                package = deb.name.split("_", 1)[0]
+                if package in wanted:
+                    found[package] = deb
+        return tuple(found[p] for p in sorted(found))
+
     def _local_repo(self, name: str, path: Path) -> Path | None:
         """The RPMs of every spec name build-depends on (transitively), as this run built or
-        cached them: what the backend installs for BuildRequires our own specs provide."""
+        cached them: what the mock backend installs for BuildRequires our own specs provide."""
         needed = _with_build_deps(self.deps, self.deps[name]) if self.deps[name] else set()
         if not needed:
             return None
         path.mkdir(parents=True, exist_ok=True)
         for dep in sorted(needed):
-            for rpm_file in StoredBuild.at(self.config, dep, self.keys[dep]).files("rpms/*.rpm"):
+            for rpm_file in self.stores[dep].files("rpms/*.rpm"):
                 shutil.copy2(rpm_file, path)
         return path
 
     def _write_repos(self, names: list[str]) -> dict:
-        stores = [StoredBuild.at(self.config, n, self.keys[n]) for n in names if n in self.keys]
-        debs = [f for s in stores for f in s.files("debs/*.deb")]
+        stores = [self.stores[n] for n in names if n in self.stores]
+        debs = [f for s in stores for f in s.debs()]
         rpms = [f for s in stores for f in s.files("rpms/*.rpm")]
         srpms = [f for s in stores for f in s.files("srpms/*.src.rpm")]
         repos = write_repositories(self.config, debs, rpms, srpms)

@@ -3,6 +3,7 @@
 Validation happens before any step runs, so a bad file changes nothing.
 """
 import ipaddress
+import os
 import re
 from dataclasses import dataclass, field
 from typing import List, Optional
@@ -12,7 +13,9 @@ import yaml
 from .errors import FirstbootError
 
 CONFIG_PATH = "/etc/xenhost/firstboot.yaml"
+HOOKS_DIR = "/etc/xenhost/firstboot.d"
 SUPPORTED_VERSION = 1
+SR_TYPES = ("lvm", "ext")
 
 _MAC_RE = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){5}$")
 _LABEL_RE = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", re.IGNORECASE)
@@ -25,6 +28,7 @@ class Management:
     mac: str
     mode: str                       # "dhcp" or "static"
     bridge: str = "xenbr0"
+    vlan: Optional[int] = None      # 802.1Q tag: the bridge sits on a VLAN of the NIC
     address: Optional[str] = None   # CIDR, static only
     gateway: Optional[str] = None
     dns: List[str] = field(default_factory=list)
@@ -32,8 +36,8 @@ class Management:
 
 @dataclass
 class LocalSR:
-    device: str
-    type: str
+    type: str                       # "lvm" or "ext" (see storage.py)
+    devices: List[str]              # the SR partition, then whole guest disks
 
 
 @dataclass
@@ -41,6 +45,8 @@ class FirstbootConfig:
     hostname: str
     management: Management
     local_sr: Optional[LocalSR]
+    ask_root_password: bool = False     # root-password: ask (the installer left root locked)
+    hooks: List[str] = field(default_factory=list)  # scripts under HOOKS_DIR, run in this order
 
 
 def load_config(path):
@@ -72,9 +78,14 @@ def load_config(path):
         raise bad(f"hostname {hostname!r} is not a valid host name "
                   f"(letters, digits, '-', dots between labels)")
 
+    password = data.get("root-password")
+    if password not in (None, "ask"):
+        raise bad(f"root-password must be 'ask' or absent, got {password!r}")
     return FirstbootConfig(hostname=hostname,
                            management=_management(data.get("management"), bad),
-                           local_sr=_local_sr(data.get("storage"), bad))
+                           local_sr=_local_sr(data.get("storage"), bad),
+                           ask_root_password=password == "ask",
+                           hooks=_hooks(data.get("hooks"), bad))
 
 
 def _management(mgmt, bad):
@@ -88,8 +99,11 @@ def _management(mgmt, bad):
     for key, value in (("bridge", bridge), ("interface", interface)):
         if not isinstance(value, str) or not _IFNAME_RE.match(value):
             raise bad(f"management.{key} {value!r} is not a network interface name")
+    vlan = mgmt.get("vlan")
+    if vlan is not None and (type(vlan) is not int or not 1 <= vlan <= 4094):
+        raise bad(f"management.vlan {vlan!r} must be a VLAN id from 1 to 4094")
     mode = mgmt.get("mode")
-    result = Management(interface=interface, mac=mac, mode=mode, bridge=bridge)
+    result = Management(interface=interface, mac=mac, mode=mode, bridge=bridge, vlan=vlan)
     if mode == "dhcp":
         return result
     if mode != "static":
@@ -121,7 +135,31 @@ def _local_sr(storage, bad):
     sr = storage.get("local-sr")
     if sr is None:
         return None
-    if not isinstance(sr, dict) or not isinstance(sr.get("device"), str) \
-            or not sr["device"].startswith("/dev/"):
-        raise bad("storage.local-sr needs device: /dev/... and type: lvm")
-    return LocalSR(device=sr["device"], type=str(sr.get("type", "lvm")))
+    usage = "storage.local-sr needs type: lvm|ext and devices: [/dev/..., ...]"
+    if not isinstance(sr, dict):
+        raise bad(usage)
+    sr_type = sr.get("type", "lvm")
+    if sr_type not in SR_TYPES:
+        raise bad(f"storage.local-sr.type must be one of {', '.join(SR_TYPES)}, got {sr_type!r}")
+    devices = sr.get("devices")
+    if not isinstance(devices, list) or not devices or not all(
+            isinstance(d, str) and d.startswith("/dev/") for d in devices):
+        raise bad(f"{usage} (devices: {devices!r})")
+    if len(set(devices)) != len(devices):
+        raise bad(f"storage.local-sr.devices lists a device twice: {devices!r}")
+    return LocalSR(type=sr_type, devices=list(devices))
+
+
+def _hooks(hooks, bad):
+    if hooks is None:
+        return []
+    if not isinstance(hooks, list):
+        raise bad(f"hooks must be a list of scripts in {HOOKS_DIR}")
+    for hook in hooks:
+        # Only the installer's copies: a path elsewhere would run whatever happens to live there.
+        if not isinstance(hook, str) or os.path.dirname(hook) != HOOKS_DIR \
+                or os.path.basename(hook) in ("", ".", ".."):
+            raise bad(f"hook {hook!r} is not a file in {HOOKS_DIR}")
+    if len(set(hooks)) != len(hooks):
+        raise bad(f"hooks lists a script twice: {hooks!r}")
+    return list(hooks)

@@ -4,6 +4,9 @@ Like XenServer, dom0's IP lives on a bridge that enslaves the management NIC,
 so guests can be attached to the same bridge later.  The NIC is matched by
 MAC, not by name: the installer ran a different kernel/udev and the name it
 saw (management.interface) is not guaranteed to be the same here.
+
+With management.vlan the bridge sits on a VLAN device of the NIC instead of the
+NIC itself: NIC -> vlan<ID> (tagged) -> bridge -> dom0's address.
 """
 import os
 
@@ -13,26 +16,34 @@ NETWORK_DIR = "/etc/systemd/network"
 UNIT = "systemd-networkd.service"
 
 
+def vlan_name(mgmt):
+    return f"vlan{mgmt.vlan}"
+
+
 def network_files(mgmt):
     """Return {file name: content} for the management bridge."""
     bridge = mgmt.bridge
-    netdev = (
+    files = {f"10-{bridge}.netdev": (
         "# Written by xenhost-firstboot: the management bridge.\n"
         "[NetDev]\n"
         f"Name={bridge}\n"
         "Kind=bridge\n"
         # Same MAC as the NIC: DHCP leases and switch port security stay
         # as they were before the bridge existed.
-        f"MACAddress={mgmt.mac}\n")
-    uplink = (
-        f"# Written by xenhost-firstboot: enslave the management NIC to {bridge}.\n"
+        f"MACAddress={mgmt.mac}\n")}
+    # The NIC's own .network: a bridge port, or the carrier of the VLAN.
+    port = f"Bridge={bridge}" if mgmt.vlan is None else f"VLAN={vlan_name(mgmt)}"
+    files[f"20-{bridge}-uplink.network"] = (
+        f"# Written by xenhost-firstboot: the management NIC, under {bridge}.\n"
         "[Match]\n"
         f"MACAddress={mgmt.mac}\n"
-        # Type=ether: the bridge carries the same MAC and must not match here.
+        # Type=ether: the bridge (and a VLAN) carry the same MAC and must not match here.
         "Type=ether\n"
         "\n[Network]\n"
-        f"Bridge={bridge}\n"
+        f"{port}\n"
         "LinkLocalAddressing=no\n")
+    if mgmt.vlan is not None:
+        files.update(_vlan_files(mgmt))
     lines = [f"# Written by xenhost-firstboot: dom0's management address on {bridge}.",
              "[Match]", f"Name={bridge}", "", "[Network]"]
     if mgmt.mode == "dhcp":
@@ -43,10 +54,27 @@ def network_files(mgmt):
         if mgmt.gateway:
             lines.append(f"Gateway={mgmt.gateway}")
         lines += [f"DNS={server}" for server in mgmt.dns]
+    files[f"30-{bridge}.network"] = "\n".join(lines) + "\n"
+    return files
+
+
+def _vlan_files(mgmt):
+    vlan = vlan_name(mgmt)
     return {
-        f"10-{bridge}.netdev": netdev,
-        f"20-{bridge}-uplink.network": uplink,
-        f"30-{bridge}.network": "\n".join(lines) + "\n",
+        f"15-{vlan}.netdev": (
+            f"# Written by xenhost-firstboot: the management VLAN {mgmt.vlan} on the NIC.\n"
+            "[NetDev]\n"
+            f"Name={vlan}\n"
+            "Kind=vlan\n"
+            "\n[VLAN]\n"
+            f"Id={mgmt.vlan}\n"),
+        f"25-{vlan}.network": (
+            f"# Written by xenhost-firstboot: VLAN {mgmt.vlan} is the port of {mgmt.bridge}.\n"
+            "[Match]\n"
+            f"Name={vlan}\n"
+            "\n[Network]\n"
+            f"Bridge={mgmt.bridge}\n"
+            "LinkLocalAddressing=no\n"),
     }
 
 
@@ -56,7 +84,8 @@ def configure_management_network(ctx):
                if write_if_changed(ctx.path(f"{NETWORK_DIR}/{name}"), content)]
     resolv = _write_static_resolv_conf(ctx)
     enabled = _enable_networkd(ctx)
-    what = f"{mgmt.bridge} on {mgmt.mac} ({mgmt.mode})"
+    on = mgmt.mac if mgmt.vlan is None else f"VLAN {mgmt.vlan} of {mgmt.mac}"
+    what = f"{mgmt.bridge} on {on} ({mgmt.mode})"
     if not (written or resolv or enabled):
         return f"{what}: already configured"
     parts = [f"wrote {', '.join(written)}" if written else "config unchanged"]

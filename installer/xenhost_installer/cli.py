@@ -8,6 +8,7 @@
   interactive            the screens: disk, confirm, root password, progress, done/failed
 """
 import argparse
+import contextlib
 import logging
 import os
 import subprocess
@@ -17,6 +18,7 @@ import time
 from . import MARKER_COMPLETE, MARKER_FAILED, answers, cmdline, consoles, host as hostmod, log as logmod, plan as planmod
 from .commands import Commands
 from .disks import DiskProbe
+from .imagedisks import ImageDisks
 from .errors import InstallerError
 from .install import install
 
@@ -36,7 +38,7 @@ def cmd_validate(args):
     """YAML or XenServer XML (detected by content); XML problems name XML places
     (installation/admin-interface@proto), YAML ones key paths (network.mode)."""
     try:
-        data = answers.parse_text(answers.fetch_text(args.file, attempts=1), args.file)
+        data = answers.parse_text(answers.fetch_text(args.file, attempts=1, commands=Commands()), args.file)
         found = answers.problems(data)
     except InstallerError as exc:
         found = getattr(exc, "problems", None)
@@ -76,6 +78,13 @@ def do_atexit(action, commands):
         commands.run(["systemctl", action])
 
 
+def disk_access(commands, args, boot_opts):
+    """The machine's disks, or in test mode (--target-images) image files named /dev/xh-image0, ..."""
+    if getattr(args, "target_images", None):
+        return ImageDisks(args.target_images.split(","), commands)
+    return contextlib.nullcontext(DiskProbe(commands, boot_opts.raw))
+
+
 def run_install(make_plan, args, boot_opts, hold):
     """Shared ending for unattended and interactive installs: markers, atexit, failure policy."""
     commands = Commands()
@@ -85,7 +94,8 @@ def run_install(make_plan, args, boot_opts, hold):
         if plan is None:
             _print("xenhost-installer: cancelled")
             return 1
-        install(plan, commands=commands, probe=DiskProbe(commands, boot_opts.raw), host=host)
+        with disk_access(commands, args, boot_opts) as probe:
+            install(plan, commands=commands, probe=probe, host=host)
     except InstallerError as exc:
         log.error("installation failed: %s", exc)
         _fail(exc)
@@ -102,10 +112,12 @@ def run_install(make_plan, args, boot_opts, hold):
 
 def unattended_plan(location, args, boot_opts):
     def make(commands, host):
-        _print("xenhost-installer: reading answer file %s" % location)
-        data = answers.load(location)
+        _print("xenhost-installer: reading answer file %s" % answers.redact_location(location))
+        pin = boot_opts.answerfile_sha256 if location == boot_opts.answerfile else None   # pins the cmdline's file
+        data = answers.load(location, sha256=pin, commands=commands)
         log.info("answers (redacted):\n%s", answers.redacted_yaml(data))
-        return planmod.from_answers(data, image=args.image, atexit_override=args.atexit or boot_opts.atexit)
+        return planmod.from_answers(data, image=args.image, atexit_override=args.atexit or boot_opts.atexit,
+                                    network_device=boot_opts.network_device, keymap=boot_opts.keymap)
     return make
 
 
@@ -122,7 +134,8 @@ def run_interactive(args, boot_opts, hold):
             log.info("answers (redacted):\n%s", answers.redacted_yaml(plan.answers_redacted))
             return install(plan, commands=commands, probe=probe, host=host, runner=runner)
         ui = run_ui(probe, install_fn, image=args.image, atexit_default=args.atexit or boot_opts.atexit or "reboot",
-                    log_path=logmod.LOG_PATH)
+                    log_path=logmod.LOG_PATH, host=host, commands=commands, keymap=boot_opts.keymap,
+                    network_device=boot_opts.network_device)
     except InstallerError as exc:
         log.error("installation failed: %s", exc)
         _fail(exc)
@@ -165,11 +178,16 @@ def build_parser():
         s.add_argument("--no-atexit", action="store_true", help="do not reboot/poweroff/shell at the end")
         if name == "install":
             s.add_argument("--answerfile", required=True, help="http(s)://, file:// URL or a path")
+            s.add_argument("--target-images", metavar="A.img,B.img",
+                           help="test mode: install onto these image files, called /dev/xh-image0, "
+                                "/dev/xh-image1, ... in the answer file; never runs the atexit action")
     return p
 
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
+    if getattr(args, "target_images", None):
+        args.no_atexit = True           # test mode runs on a build host: never reboot it
     if args.command == "validate":
         return cmd_validate(args)
     logmod.setup()

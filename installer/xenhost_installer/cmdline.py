@@ -1,18 +1,79 @@
-"""Kernel command line options the installer reads (answerfile=, atexit=)."""
+"""Kernel command line options the installer reads: answerfile=, answerfile_sha256=, atexit=,
+network_device=, keymap= (installer/DESIGN.md, "Kernel command line")."""
+import re
 import shlex
 from dataclasses import dataclass, field
 
+from .answers.catalog import keymaps
+from .answers.source import parse_label
+from .answers.validation import schema
 from .errors import CmdlineError
 
 ATEXIT_CHOICES = ("reboot", "poweroff", "shell")
 ANSWERFILE_SCHEMES = ("http://", "https://", "file://")
+SHA256 = re.compile(r"[0-9A-Fa-f]{64}")
 
 
 @dataclass
 class BootOptions:
     answerfile: str = None
+    answerfile_sha256: str = None   # lower-case hex; the answer file's bytes must match
     atexit: str = None
+    network_device: str = None      # auto | kernel name | MAC: the default management NIC
+    keymap: str = None              # console keymap (kbd name) for the installer and the default for the host
     raw: dict = field(default_factory=dict)   # every key=value, for later options (console=, root=)
+
+
+def _answerfile(value):
+    if value.startswith(ANSWERFILE_SCHEMES) or parse_label(value):
+        return value
+    raise CmdlineError("answerfile=%s: unsupported location; fix: use an http://, https:// or file:// URL, or "
+                       "label:LABEL:/path for a file on the filesystem with that label" % value)
+
+
+def _sha256(value):
+    if SHA256.fullmatch(value):
+        return value.lower()
+    raise CmdlineError("answerfile_sha256=%s: not a SHA-256 checksum; fix: give the 64 hex digits that "
+                       "`sha256sum ANSWERFILE` prints" % value)
+
+
+def _atexit(value):
+    if value in ATEXIT_CHOICES:
+        return value
+    raise CmdlineError("atexit=%s: unknown action; fix: use one of %s" % (value, ", ".join(ATEXIT_CHOICES)))
+
+
+def _network_device(value):
+    # the answer file's network.interface pattern: one definition of what names a NIC
+    if re.match(schema()["properties"]["network"]["properties"]["interface"]["pattern"], value):
+        return value
+    raise CmdlineError("network_device=%s: not a NIC; fix: give auto, a kernel name (enp0s3) or a MAC address "
+                       "(52:54:00:12:34:56)" % value)
+
+
+def _keymap(value):
+    if value in keymaps():
+        return value
+    raise CmdlineError("keymap=%s: unknown keymap; fix: use one of %s" % (value, ", ".join(keymaps())))
+
+
+# option -> (BootOptions field, check returning the value to keep, what it does: for the reference doc)
+OPTIONS = {
+    "answerfile": ("answerfile", _answerfile,
+                   "Unattended install from this answer file: http://, https://, file:// or label:LABEL:/path (a "
+                   "file on the filesystem labelled LABEL, mounted read-only). Without it: the screens."),
+    "answerfile_sha256": ("answerfile_sha256", _sha256,
+                          "The answer file's SHA-256 (`sha256sum` output): any other content stops the install "
+                          "before anything is written."),
+    "atexit": ("atexit", _atexit, "reboot, poweroff or shell after a successful install (overrides the file's "
+                                  "atexit). After a failure the installer never reboots."),
+    "network_device": ("network_device", _network_device,
+                       "auto, a kernel name or a MAC: the management NIC when the answer file does not name one. "
+                       "(The answer file itself is fetched over whichever NIC DHCP configured.)"),
+    "keymap": ("keymap", _keymap, "Console keymap (a name from the keymap list): the host's keymap when the answer "
+                                  "file gives none."),
+}
 
 
 def parse(text):
@@ -28,16 +89,12 @@ def parse(text):
             raw.setdefault(key, [])
             raw[key].append(value)
     opts = BootOptions(raw=raw)
-    if "answerfile" in raw:
-        url = raw["answerfile"][-1]
-        if not url.startswith(ANSWERFILE_SCHEMES):
-            raise CmdlineError("answerfile=%s: unsupported location; fix: use http://, https:// or file:// URL" % url)
-        opts.answerfile = url
-    if "atexit" in raw:
-        value = raw["atexit"][-1]
-        if value not in ATEXIT_CHOICES:
-            raise CmdlineError("atexit=%s: unknown action; fix: use one of %s" % (value, ", ".join(ATEXIT_CHOICES)))
-        opts.atexit = value
+    for key, (attr, check, _help) in OPTIONS.items():
+        if key in raw:
+            setattr(opts, attr, check(raw[key][-1]))
+    if opts.answerfile_sha256 and not opts.answerfile:
+        raise CmdlineError("answerfile_sha256= is given without answerfile=; fix: add answerfile=URL or remove "
+                           "the checksum")
     return opts
 
 

@@ -1,16 +1,32 @@
-"""Disk probing (read-only) and the safety facts preflight needs: whole disk?, size, mounted?,
-is it the medium the installer booted from? Tests substitute a fake probe with the same methods."""
+"""Disks: read-only probing (lsblk/findmnt/blkid) and how the install reaches partitions.
+
+DiskAccess is the interface the tasks use for partitions (partition/reread/settle/mounted); DiskProbe
+is the real one (kernel partition nodes, udev links); imagedisks.ImageDisks serves image files in test
+mode. Tests substitute a fake probe with the same methods."""
 import json
 import logging
 import os
 import re
 from dataclasses import dataclass, field
 
+from . import existing, mounts
 from .commands import Commands
+from .errors import InstallerError
+from .layout import LABELS
 
 log = logging.getLogger(__name__)
 
 LIVE_MOUNT = "/run/initramfs/live"      # where dracut's dmsquash-live (and kiwi's live module) mount the medium
+
+
+@dataclass
+class Part:
+    number: int
+    path: str
+    size: int = 0                   # bytes
+    partlabel: str = ""             # GPT partition name
+    fstype: str = ""                # signature found on it: ext4, swap, LVM2_member, linux_raid_member, ...
+    label: str = ""                 # filesystem label
 
 
 @dataclass
@@ -21,8 +37,11 @@ class Disk:
     model: str = ""
     read_only: bool = False
     removable: bool = False
-    mounted: list = field(default_factory=list)   # mountpoints of the disk or its partitions
-    partitions: list = field(default_factory=list)
+    mounted: list = field(default_factory=list)   # mountpoints of the disk, its partitions and what sits on them
+    partitions: list = field(default_factory=list)  # Part
+    fstype: str = ""           # a signature on the whole disk (no partition table): LVM2_member, ...
+    stacked: list = field(default_factory=list)   # (type, path) of RAID arrays / LVs / crypt devices on it
+    contents: str = ""         # one line for the disk screen: "xenhost 0.1", "ext4, LVM2_member", "empty"
 
     def describe(self):
         return "%s  %.1f GiB  %s" % (self.path, self.size / 1024 ** 3, self.model or "")
@@ -33,8 +52,34 @@ def partition_path(disk, number):
     return "%s%s%d" % (disk, "p" if disk[-1].isdigit() else "", number)
 
 
+def partition_number(disk, path):
+    """Inverse of partition_path: /dev/nvme0n1p3 -> 3 (None when path is not a partition of disk)."""
+    m = re.fullmatch(re.escape(disk) + r"p?(\d+)", path)
+    return int(m.group(1)) if m else None
+
+
+def contents_text(disk, version=None):
+    """What is on the disk now, from its signatures (lsblk FSTYPE/LABEL/PARTLABEL)."""
+    if any(LABELS["root"] in (p.partlabel, p.label) for p in disk.partitions):
+        return "xenhost %s" % version if version else "xenhost"
+    kinds = []
+    for fstype, label in [(disk.fstype, "")] + [(p.fstype, p.label or p.partlabel) for p in disk.partitions]:
+        text = "%s (%s)" % (fstype, label) if fstype and label else fstype
+        if text and text not in kinds:
+            kinds.append(text)
+    if kinds:
+        return ", ".join(kinds)
+    if disk.partitions:
+        return "%d partition%s, no filesystem" % (len(disk.partitions), "" if len(disk.partitions) == 1 else "s")
+    return "empty"
+
+
+def _text(node, key):
+    return (node.get(key) or "").strip()
+
+
 def _disk_from_lsblk(node):
-    mounted, parts = [], []
+    mounted, parts, stacked = [], [], []
 
     def walk(n):
         for mp in [n.get("mountpoint")] + list(n.get("mountpoints") or []):
@@ -42,18 +87,62 @@ def _disk_from_lsblk(node):
                 mounted.append(mp)
         for child in n.get("children") or []:
             if child.get("type") == "part":
-                parts.append(child["path"])
+                parts.append(Part(partition_number(node["path"], child["path"]) or 0, child["path"],
+                                  int(child.get("size") or 0), _text(child, "partlabel"), _text(child, "fstype"),
+                                  _text(child, "label")))
+            else:
+                stacked.append((child.get("type"), child["path"]))
             walk(child)
     walk(node)
-    return Disk(path=node["path"], type=node["type"], size=int(node["size"]), model=(node.get("model") or "").strip(),
+    disk = Disk(path=node["path"], type=node["type"], size=int(node["size"]), model=_text(node, "model"),
                 read_only=node.get("ro") in (True, "1", 1), removable=node.get("rm") in (True, "1", 1),
-                mounted=mounted, partitions=parts)
+                mounted=mounted, partitions=parts, fstype=_text(node, "fstype"), stacked=stacked)
+    disk.contents = contents_text(disk)
+    return disk
 
 
-class DiskProbe:
+def is_install_candidate(node):
+    """Whole disks only: no zram swap, no floppy drives, nothing of size 0 (empty card readers)."""
+    name = node.get("name") or ""
+    return (node.get("type") == "disk" and not name.startswith(("zram", "fd"))
+            and int(node.get("size") or 0) > 0)
+
+
+class DiskAccess:
+    """How tasks reach partitions. Real disks: the kernel makes /dev/vda3, udev the /dev/disk links."""
+
+    def partition(self, disk, number):
+        return partition_path(disk, number)
+
+    def reread(self, commands, disk):
+        """After partitioning: make the new partitions reachable."""
+        commands.run(["partprobe", disk])
+        commands.run(["udevadm", "settle"])
+
+    def settle(self, commands):
+        """After mkfs: wait until /dev/disk/by-uuid names the new filesystems (update-grub checks them)."""
+        commands.run(["udevadm", "settle"])
+
+    def mounted(self, commands, device, mountpoint, options=()):
+        return mounts.mounted(commands, device, mountpoint, options)
+
+    def existing_installs(self):
+        """[existing.ExistingInstall] on the disks there are (reads partitions mounted ro,noload)."""
+        return existing.find(self, self.commands, self.scan())
+
+    def list_disks(self):
+        """Install candidates, contents filled in (with the version of any xenhost found)."""
+        disks = self.scan()
+        versions = {e.disk: e.version for e in existing.find(self, self.commands, disks)}
+        for disk in disks:
+            disk.contents = contents_text(disk, versions.get(disk.path))
+        return disks
+
+
+class DiskProbe(DiskAccess):
     """Real probe: lsblk/findmnt/blkid through the command wrapper, never writing anything."""
 
-    LSBLK = ["lsblk", "-J", "-b", "-o", "NAME,PATH,TYPE,SIZE,MODEL,RO,RM,MOUNTPOINT,PKNAME"]
+    LSBLK = ["lsblk", "-J", "-b", "-o", "NAME,PATH,TYPE,SIZE,MODEL,RO,RM,MOUNTPOINT,PKNAME,FSTYPE,LABEL,PARTLABEL"]
 
     def __init__(self, commands=None, cmdline_raw=None):
         self.commands = commands or Commands()
@@ -62,28 +151,42 @@ class DiskProbe:
     def resolve(self, path):
         return os.path.realpath(path)
 
+    def _lsblk(self, argv):
+        try:
+            return json.loads(self.commands.run(self.LSBLK + argv, check=False) or "{}").get("blockdevices") or []
+        except ValueError:
+            return []
+
     def get(self, path):
         """Disk at path (symlinks resolved), or None when there is no such block device."""
         real = self.resolve(path)
         if not os.path.exists(real):
             return None
-        out = self.commands.run(self.LSBLK + [real], check=False)
-        try:
-            nodes = json.loads(out or "{}").get("blockdevices") or []
-        except ValueError:
-            return None
+        nodes = self._lsblk([real])
         return _disk_from_lsblk(nodes[0]) if nodes else None
 
-    def list_disks(self):
-        out = self.commands.run(self.LSBLK + ["-e", "1,7,11"], check=False)  # no ram, loop, CD-ROM
-        nodes = json.loads(out or "{}").get("blockdevices") or []
-        # zram swap devices are "disks" to lsblk but never install targets
-        return [_disk_from_lsblk(n) for n in nodes if n.get("type") == "disk" and not n["name"].startswith("zram")]
+    def scan(self):
+        nodes = self._lsblk(["-e", "1,7,11"])            # no ram, loop, CD-ROM
+        return [_disk_from_lsblk(n) for n in nodes if is_install_candidate(n)]
 
     def whole_disk_of(self, device):
         """The disk holding a partition (itself if already a disk)."""
         parent = self.commands.run(["lsblk", "-n", "-d", "-o", "PKNAME", device], check=False).strip()
         return "/dev/" + parent if parent else self.resolve(device)
+
+    def volume_groups(self):
+        """{volume group: whole disks holding its physical volumes}; {} without LVM tools."""
+        try:
+            out = self.commands.run(["pvs", "--noheadings", "-o", "pv_name,vg_name", "--separator", ":"],
+                                    check=False)
+        except InstallerError:
+            return {}
+        groups = {}
+        for line in out.splitlines():
+            pv, _, vg = line.strip().partition(":")
+            if vg:
+                groups.setdefault(vg, set()).add(self.whole_disk_of(pv))
+        return groups
 
     def boot_media(self):
         """Whole disks the installer booted from: the mount of the live medium and the device

@@ -47,21 +47,37 @@ def _scaled(disk_bytes, lo, hi):
     return max(lo, int((lo + (hi - lo) * frac) // STEP_MiB * STEP_MiB))
 
 
+# The partitions in disk order: number, role, GPT label, sgdisk type code, filesystem ("" = none yet)
+ROLES = (
+    (1, "bios", "bios-boot", "EF02", ""),
+    (2, "esp", "xenhost-esp", "EF00", "vfat"),
+    (3, "root", "xenhost-root", "8300", "ext4"),
+    (4, "backup", "xenhost-backup", "8300", ""),       # filled by an upgrade
+    (5, "logs", "xenhost-logs", "8300", "ext4"),
+    (6, "swap", "xenhost-swap", "8200", "swap"),
+    (7, "sr", "xenhost-sr", "8E00", ""),               # first boot makes the storage repository
+)
+LABELS = {role: label for _, role, label, _, _ in ROLES}
+# what an upgrade or a restore needs on an existing disk
+REQUIRED_FOR_UPGRADE = ("bios", "esp", "root", "backup")
+
+
 def compute_layout(disk_bytes):
     """Return the partitions for a disk of disk_bytes; raise LayoutError when it is too small."""
     if disk_bytes < MIN_DISK_BYTES:
         raise LayoutError("disk is %.1f GiB but xenhost needs at least %.1f GiB; fix: choose a larger disk"
                           % (disk_bytes / GiB, MIN_DISK_BYTES / GiB))
     size = {role: _scaled(disk_bytes, lo, hi) for role, (lo, hi) in SCALED.items()}
-    return [
-        Partition(1, "bios", "bios-boot", "EF02", BIOS_MiB, ""),
-        Partition(2, "esp", "xenhost-esp", "EF00", ESP_MiB, "vfat"),
-        Partition(3, "root", "xenhost-root", "8300", size["root"], "ext4"),
-        Partition(4, "backup", "xenhost-backup", "8300", size["backup"], ""),
-        Partition(5, "logs", "xenhost-logs", "8300", size["logs"], "ext4"),
-        Partition(6, "swap", "xenhost-swap", "8200", size["swap"], "swap"),
-        Partition(7, "sr", "xenhost-sr", "8E00", 0, ""),
-    ]
+    size.update(bios=BIOS_MiB, esp=ESP_MiB, sr=0)
+    return [Partition(number, role, label, code, size[role], fs) for number, role, label, code, fs in ROLES]
+
+
+def layout_of_disk(parts):
+    """The layout an existing install has, found by GPT label (parts: disks.Part). Upgrade and restore
+    keep its numbers and sizes; roles without a partition are left out (preflight reports them)."""
+    found = {p.partlabel: p for p in parts if p.partlabel}
+    return [Partition(found[label].number, role, label, code, found[label].size // MiB, fs)
+            for _, role, label, code, fs in ROLES if label in found]
 
 
 def sr_size_mib(disk_bytes, layout):

@@ -2,10 +2,12 @@
 import contextlib
 import logging
 import os
+import tempfile
 
 log = logging.getLogger(__name__)
 
 CHROOT_BINDS = ("/dev", "/proc", "/sys", "/run")
+PROBE_DIR = "/run/xenhost-installer/probe"      # scratch mountpoints for reading disks
 
 
 @contextlib.contextmanager
@@ -26,3 +28,28 @@ def chroot_binds(commands, target):
         for path in CHROOT_BINDS:
             stack.enter_context(mounted(commands, path, os.path.join(target, path.lstrip("/")), ["--bind"]))
         yield target
+
+
+@contextlib.contextmanager
+def loop_device(commands, image, offset=0, size=0):
+    """A loop device over image (from byte offset, size bytes if given); always detached on exit."""
+    window = ["--offset", str(offset), "--sizelimit", str(size)] if size else []
+    device = commands.run(["losetup", "--find", "--show", *window, image]).strip()
+    try:
+        yield device
+    finally:
+        commands.run(["losetup", "--detach", device], check=False)
+
+
+@contextlib.contextmanager
+def scratch_mount(commands, mounter, device, options=()):
+    """Mount device on a fresh directory under PROBE_DIR (for reading it); unmounted and removed on
+    exit. mounter: the disks' mounted() (DiskAccess.mounted), so test mode's devices work too."""
+    os.makedirs(PROBE_DIR, exist_ok=True)
+    path = tempfile.mkdtemp(prefix="mnt-", dir=PROBE_DIR)
+    try:
+        with mounter(commands, device, path, options):
+            yield path
+    finally:
+        with contextlib.suppress(OSError):      # still mounted after a failed umount: leave it
+            os.rmdir(path)

@@ -1,9 +1,12 @@
 """InstallPlan: the one object the answer file or the screens produce, and the only thing the
-install tasks read. Fields under "resolved by preflight" are filled once checks have passed."""
+install tasks read. Fields under "resolved by preflight" are filled once checks have passed.
+Field names are the contract of installer/DESIGN.md ("InstallPlan")."""
 import os
 from dataclasses import dataclass, field
 
 from .answers import redact
+from .answers.catalog import DEFAULT_KEYMAP, DEFAULT_TIMEZONE
+from .errors import AnswerFileError
 from .password import hash_password
 
 DEFAULT_IMAGE = "/usr/share/xenhost/images/dom0.tar.zst"
@@ -14,17 +17,27 @@ DEFAULT_HOSTNAME = "xenhost"
 class NetworkPlan:
     interface: str = "auto"         # auto | kernel name | MAC
     mode: str = "dhcp"
-    address: str = None
+    address: str = None             # static: CIDR, e.g. 192.0.2.10/24
     gateway: str = None
     dns: list = field(default_factory=list)
+    vlan: int = None                # 802.1Q tag of the management network, None = untagged
 
 
 @dataclass
 class InstallPlan:
     disk: str                                       # as the user gave it (/dev/vda, /dev/disk/by-id/...)
-    root_password_hash: str = field(repr=False)     # never printed, never logged
+    # never printed, never logged; None = not set by the installer: asked at first boot (install)
+    # or kept from the existing host (upgrade, restore)
+    root_password_hash: str = field(default=None, repr=False)
+    mode: str = "install"                           # install | upgrade | restore
+    guest_disks: list = field(default_factory=list)     # as given, for the local storage repository
+    storage_type: str = "lvm"                       # lvm | ext
+    keymap: str = DEFAULT_KEYMAP
     hostname: str = DEFAULT_HOSTNAME
     network: NetworkPlan = field(default_factory=NetworkPlan)
+    timezone: str = DEFAULT_TIMEZONE
+    ntp_servers: list = field(default_factory=list)     # [] = Debian's pool (systemd-timesyncd default)
+    hooks: dict = field(default_factory=dict)       # stage -> [location], every stage present (see hooks.py)
     xen_extra_args: str = ""
     dom0_extra_args: str = ""
     atexit: str = "reboot"
@@ -35,23 +48,60 @@ class InstallPlan:
     disk_size: int = 0
     layout: list = None
     nic: object = None                              # host.Nic
+    guest_disk_paths: list = field(default_factory=list)    # kernel devices of guest_disks
+    existing: object = None                         # existing.ExistingInstall on disk (upgrade, restore)
 
     @property
     def image_checksum_path(self):
         return self.image + ".sha256"
 
+    @property
+    def ask_root_password_at_first_boot(self):
+        return self.mode == "install" and self.root_password_hash is None
 
-def from_answers(answers, image=DEFAULT_IMAGE, atexit_override=None):
-    """Build the plan from validated answers (see answers.validate)."""
-    pw = answers["root-password"]
+
+def _root_password_hash(pw):
+    if not pw or pw.get("ask-at-first-boot"):
+        return None
+    return pw["hash"] if "hash" in pw else hash_password(pw["plaintext"])
+
+
+def _network(net, network_device):
+    return NetworkPlan(interface=net.get("interface", network_device or "auto"), mode=net.get("mode", "dhcp"),
+                       address=net.get("address"), gateway=net.get("gateway"), dns=list(net.get("dns", [])),
+                       vlan=net.get("vlan"))
+
+
+def _hooks(given):
+    from .answers.validation import hook_stages
+    return {stage: list((given or {}).get(stage, [])) for stage in hook_stages()}
+
+
+def from_answers(answers, image=DEFAULT_IMAGE, atexit_override=None, network_device=None, keymap=None):
+    """Build the plan from validated, complete answers (see answers.validate).
+
+    network_device, keymap: the kernel command line's network_device= / keymap=, used where the
+    answers do not say. Sections still listed in interactive-sections must have been asked first
+    (the screens fill them in and drop the list)."""
+    pending = answers.get("interactive-sections") or []
+    if pending:
+        raise AnswerFileError("the answers still list interactive-sections (%s) that nobody has asked; fix: "
+                              "answer them on the installer's screens (`xenhost-installer boot` on a console), "
+                              "or give them in the file and remove interactive-sections" % ", ".join(pending))
     net = answers.get("network") or {}
     boot = answers.get("boot") or {}
     return InstallPlan(
         disk=answers["disk"]["primary"],
-        root_password_hash=pw["hash"] if "hash" in pw else hash_password(pw["plaintext"]),
+        root_password_hash=_root_password_hash(answers.get("root-password")),
+        mode=answers.get("mode", "install"),
+        guest_disks=list(answers["disk"].get("guest", [])),
+        storage_type=(answers.get("storage") or {}).get("type", "lvm"),
+        keymap=answers.get("keymap", keymap or DEFAULT_KEYMAP),
         hostname=answers.get("hostname", DEFAULT_HOSTNAME),
-        network=NetworkPlan(interface=net.get("interface", "auto"), mode=net.get("mode", "dhcp"),
-                            address=net.get("address"), gateway=net.get("gateway"), dns=list(net.get("dns", []))),
+        network=_network(net, network_device),
+        timezone=answers.get("timezone", DEFAULT_TIMEZONE),
+        ntp_servers=list(answers.get("ntp-servers", [])),
+        hooks=_hooks(answers.get("hooks")),
         xen_extra_args=boot.get("xen-extra-args", ""),
         dom0_extra_args=boot.get("dom0-extra-args", ""),
         atexit=atexit_override or answers.get("atexit", "reboot"),

@@ -6,7 +6,7 @@ import os
 
 from .errors import LayoutError, PreflightError
 from .host import pick_nic
-from .layout import compute_layout
+from .layout import GiB, LABELS, REQUIRED_FOR_UPGRADE, compute_layout, layout_of_disk
 
 log = logging.getLogger(__name__)
 
@@ -38,44 +38,138 @@ def check_image(image):
     return []
 
 
-def check_disk(plan, probe):
-    disk = probe.get(plan.disk)
-    if disk is None:
-        known = ", ".join(d.describe().strip() for d in probe.list_disks()) or "none found"
-        return ["disk %s does not exist; fix: set disk.primary to one of: %s" % (plan.disk, known)], None
+def _named(given, disk):
+    return given if given == disk.path else "%s (%s)" % (given, disk.path)
+
+
+def _known_disks(probe):
+    return ", ".join(d.describe().strip() for d in probe.list_disks()) or "none found"
+
+
+def usable_disk_problems(disk, name, boot_media):
+    """Why a disk cannot be written at all (the same rules for the primary and guest disks)."""
     failures = []
-    name = plan.disk if plan.disk == disk.path else "%s (%s)" % (plan.disk, disk.path)
     if disk.type != "disk":
         failures.append("disk %s is a %s, not a whole disk; fix: give the whole disk (e.g. /dev/vda, not /dev/vda1)"
                         % (name, disk.type))
-    if disk.path in probe.boot_media():
+    if disk.path in boot_media:
         failures.append("disk %s holds the installer's boot medium; fix: choose another disk" % name)
     if disk.read_only:
         failures.append("disk %s is read-only; fix: choose a writable disk" % name)
     if disk.mounted:
         failures.append("disk %s has mounted filesystems (%s); fix: unmount them or choose another disk"
                         % (name, ", ".join(disk.mounted)))
-    try:
-        compute_layout(disk.size)
-    except LayoutError as exc:
-        failures.append("disk %s: %s" % (name, exc))
+    return failures
+
+
+def check_disk(plan, probe, boot_media):
+    disk = probe.get(plan.disk)
+    if disk is None:
+        return ["disk %s does not exist; fix: set disk.primary to one of: %s" % (plan.disk, _known_disks(probe))], None
+    name = _named(plan.disk, disk)
+    failures = usable_disk_problems(disk, name, boot_media)
+    if plan.mode == "install":
+        try:
+            compute_layout(disk.size)
+        except LayoutError as exc:
+            failures.append("disk %s: %s" % (name, exc))
     return failures, disk
+
+
+def check_guest_disks(plan, probe, primary, boot_media):
+    """Guest disks: each exists, is a whole writable disk, not the boot medium, not the primary, once."""
+    failures, paths = [], []
+    for given in plan.guest_disks:
+        disk = probe.get(given)
+        if disk is None:
+            failures.append("guest disk %s does not exist; fix: remove it from disk.guest or use one of: %s"
+                            % (given, _known_disks(probe)))
+            continue
+        name = _named(given, disk)
+        failures += usable_disk_problems(disk, "%s (guest)" % name, boot_media)
+        if primary is not None and disk.path == primary.path:
+            failures.append("guest disk %s is the primary disk; fix: remove it from disk.guest (the rest of the "
+                            "primary disk becomes storage anyway)" % name)
+        elif disk.path in paths:
+            failures.append("guest disk %s is listed twice; fix: list each disk once" % name)
+        else:
+            paths.append(disk.path)
+    return failures, paths
+
+
+def check_volume_groups(probe, chosen):
+    """A volume group spread over a chosen disk and one that is not would be broken by the wipe."""
+    failures = []
+    for vg, disks in sorted(probe.volume_groups().items()):
+        outside = sorted(set(disks) - chosen)
+        if outside and set(disks) & chosen:
+            failures.append("volume group %s spans %s (to be erased) and %s (not chosen); erasing would break it; "
+                            "fix: add %s to disk.guest, or remove the volume group first (vgremove %s)"
+                            % (vg, ", ".join(sorted(set(disks) & chosen)), ", ".join(outside), " ".join(outside), vg))
+    return failures
+
+
+def check_existing(plan, probe, disk):
+    """Upgrade and restore need xenhost on disk.primary (and, to restore, a backup of it)."""
+    installs = probe.existing_installs()
+    found = next((e for e in installs if e.disk == disk.path), None)
+    name = _named(plan.disk, disk)
+    if found is None:
+        elsewhere = "; xenhost was found on: %s" % ", ".join(e.disk for e in installs) if installs else ""
+        return ["no xenhost installation found on disk %s (no readable xenhost root on a partition labelled "
+                "xenhost-root)%s; fix: set disk.primary to the disk holding xenhost, or use mode: install "
+                "(which erases the disk)" % (name, elsewhere)], None
+    failures = []
+    missing = [r for r in REQUIRED_FOR_UPGRADE if r not in {p.role for p in layout_of_disk(disk.partitions)}]
+    if missing:
+        failures.append("disk %s lacks the partitions %s of a xenhost layout; fix: use mode: install (which "
+                        "erases the disk)" % (name, ", ".join(LABELS[r] for r in missing)))
+    if not found.root_uuid:
+        failures.append("the root filesystem on %s has no UUID; fix: check it with `e2fsck -f` from a shell" % name)
+    if plan.mode == "upgrade" and found.backup_size < found.root_used:
+        failures.append("the backup partition on %s (%.1f GiB) cannot hold the root filesystem's %.1f GiB; fix: "
+                        "free space on the host (e.g. /root, /var/cache) and upgrade again"
+                        % (name, found.backup_size / GiB, found.root_used / GiB))
+    if plan.mode == "restore" and found.backup_version is None:
+        failures.append("disk %s has no backup of an earlier xenhost (the backup partition is empty); fix: restore "
+                        "needs a backup made by an upgrade: use mode: upgrade or install" % name)
+    if plan.guest_disks:
+        failures.append("disk.guest is for fresh installs: an %s keeps the storage repository as it is; fix: remove "
+                        "disk.guest" % plan.mode)
+    return failures, found
+
+
+def install_checks(plan, probe, host, disk, boot_media):
+    """Fresh install: guest disks, volume groups, NIC. Returns (failures, guest paths, nic)."""
+    failures, guests = check_guest_disks(plan, probe, disk, boot_media)
+    failures += check_volume_groups(probe, set(guests) | ({disk.path} if disk else set()))
+    nic = pick_nic(plan.network.interface, host.nics)
+    if nic is None:
+        failures.append("network interface %r not found (have: %s); fix: set network.interface to auto, a name or "
+                        "a MAC" % (plan.network.interface, ", ".join(n.name for n in host.nics) or "none"))
+    return failures, guests, nic
 
 
 def run(plan, probe, host):
     """Check everything; fill plan's resolved fields; raise PreflightError listing every failure."""
-    failures, disk = check_disk(plan, probe)
-    nic = pick_nic(plan.network.interface, host.nics)
-    if nic is None:
-        failures.append("network interface %r not found (have: %s); fix: set network.interface to auto, a name or a MAC"
-                        % (plan.network.interface, ", ".join(n.name for n in host.nics) or "none"))
-    failures += check_image(plan.image)
+    boot_media = probe.boot_media()
+    failures, disk = check_disk(plan, probe, boot_media)
+    guests, nic, found = [], None, None
+    if plan.mode == "install":
+        more, guests, nic = install_checks(plan, probe, host, disk, boot_media)
+        failures += more
+    elif disk is not None:
+        more, found = check_existing(plan, probe, disk)
+        failures += more
+    if plan.mode != "restore":
+        failures += check_image(plan.image)
     if failures:
         for f in failures:
             log.error("preflight: %s", f)
         raise PreflightError(failures)
     plan.disk_path, plan.disk_size = disk.path, disk.size
-    plan.layout = compute_layout(disk.size)
-    plan.nic = nic
-    log.info("preflight passed: disk %s (%d bytes), nic %s", disk.path, disk.size, nic.name)
+    plan.layout = compute_layout(disk.size) if plan.mode == "install" else layout_of_disk(disk.partitions)
+    plan.nic, plan.guest_disk_paths, plan.existing = nic, guests, found
+    log.info("preflight passed (%s): disk %s (%d bytes)%s%s", plan.mode, disk.path, disk.size,
+             ", guest disks %s" % ", ".join(guests) if guests else "", ", nic %s" % nic.name if nic else "")
     return plan

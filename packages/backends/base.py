@@ -3,6 +3,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..debian import host_shlibdeps
 from ..specs import Spec
 
 
@@ -13,7 +14,8 @@ class BuildRequest:
     build_requires: tuple[str, ...]   # in the backend's package namespace (Debian names for chroot)
     result_dir: Path                  # binary RPMs are collected here
     log: Path
-    local_repo: Path | None = None    # earlier results, visible to this build
+    local_repo: Path | None = None    # earlier results (RPMs), visible to this build
+    local_debs: tuple[Path, ...] = () # our .debs the build root installs (BuildRequires on our specs)
 
 
 class Backend(ABC):
@@ -29,3 +31,9 @@ class Backend(ABC):
     @abstractmethod
     def build(self, request: BuildRequest) -> list[Path]:
         """Build the SRPM; return the binary RPMs placed in request.result_dir."""
+
+    def shared_library_depends(self, request: BuildRequest, workdir: Path, elf_files: list[Path]) -> str:
+        """dpkg-shlibdeps over elf_files (inside workdir, which holds debian/control), where
+        the libraries they link are installed. Backends whose build root differs from the
+        host run it there; this default runs it on the host."""
+        return host_shlibdeps(workdir, elf_files)

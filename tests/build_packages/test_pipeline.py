@@ -38,6 +38,8 @@ class FakeBackend(Backend):
         self.requests: list[BuildRequest] = []
         self.fail: set[str] = set()
         self.local_repos: dict[str, list[str] | None] = {}
+        self.local_debs: dict[str, list[str]] = {}
+        self.build_requires: dict[str, tuple[str, ...]] = {}
 
     def root_key(self, request: BuildRequest) -> str:
         return "fake-root:" + ",".join(sorted(request.build_requires))
@@ -48,6 +50,8 @@ class FakeBackend(Backend):
         self.requests.append(request)
         self.local_repos[name] = (sorted(p.name for p in request.local_repo.iterdir())
                                   if request.local_repo else None)
+        self.local_debs[name] = [p.name for p in request.local_debs]
+        self.build_requires[name] = request.build_requires
         if name in self.fail:
             request.log.write_text(request.log.read_text() + "error: the fake build failed\n")
             raise PackageBuildFailed(f"{name} failed to build", f"read {request.log}")
@@ -101,7 +105,9 @@ def prebuilt(tmp_path_factory, gnupg_home):
     summary = PackageBuilder(config, backend=backend, progress=lambda _m: None).run()
     assert summary.ok, summary.table()
     yield {"packages": config.cache_dir / "packages", "order": list(backend.built),
-           "summary": summary, "local_repos": dict(backend.local_repos), "config": config}
+           "summary": summary, "local_repos": dict(backend.local_repos),
+           "local_debs": dict(backend.local_debs), "build_requires": dict(backend.build_requires),
+           "config": config}
     _kill_agent(config.cache_dir / "gnupg")
 
 
@@ -207,6 +213,28 @@ def test_builds_see_the_rpms_of_their_build_dependencies(prebuilt):
     assert prebuilt["local_repos"] == {
         "base": None, "solo": None, "lib": ["base-1.0-1.noarch.rpm"],
         "app": ["base-1.0-1.noarch.rpm", "lib-1.0-1.noarch.rpm"]}
+
+
+def test_build_roots_get_the_debs_of_what_they_build_require(prebuilt):
+    # lib BuildRequires base; app BuildRequires lib only (lib does not Require base to run).
+    assert prebuilt["local_debs"] == {"base": [], "solo": [], "lib": ["base_1.0-1_all.deb"],
+                                      "app": ["lib_1.0-1_all.deb"]}
+    # ... and do not ask the Debian mirror for them.
+    assert prebuilt["build_requires"] == {"base": (), "solo": (), "lib": (), "app": ()}
+
+
+def test_changed_conversion_code_remakes_debs_without_rebuilding(project, monkeypatch):
+    import packages.pipeline as pipeline
+    monkeypatch.setattr(pipeline, "conversion_key", lambda: "changed")
+    summary = project().run()
+    # base and solo: the stored RPMs are converted again. lib and app: their build roots hold
+    # .debs made by the changed code, so their keys change and they are rebuilt.
+    assert project.backend.built == ["lib", "app"]
+    assert states(summary) == {"base": "cached", "lib": "built", "app": "built", "solo": "cached"}
+    assert any("base: cached" in m and ".debs remade" in m for m in project.messages)
+    assert summary.repos and (summary.repos["apt"] / "pool" / "main" / "base_1.0-1_all.deb").is_file()
+    project().run()
+    assert project.backend.built == [] and not any(".debs remade" in m for m in project.messages)
 
 
 def test_only_limits_the_build(fresh):

@@ -58,3 +58,18 @@ def test_file_name_must_match_package_name(write_spec, layout):
     (layout.specs_dir / "alpha.spec").rename(layout.specs_dir / "other.spec")
     with pytest.raises(SpecError, match="rename"):
         load_specs(layout.specs_dir)
+
+
+def test_build_root_holds_what_our_build_requires_need_to_run(write_spec, layout):
+    # alpha BuildRequires beta; beta Requires gamma-data (a Provides of gamma): all three
+    # specs are ordered so, and alpha's build root holds both beta and gamma.
+    write_spec(layout, "alpha", "BuildRequires: beta\n")
+    write_spec(layout, "beta", "Requires: gamma-data\n")
+    write_spec(layout, "gamma", "Provides: gamma-data\n")
+    write_spec(layout, "delta", "Requires: alpha\n")
+    specs = load_specs(layout.specs_dir)
+    assert graph.build_root_packages(specs, "alpha") == {"beta", "gamma"}
+    assert graph.build_root_packages(specs, "delta") == set()      # Requires alone: no build order
+    assert graph.build_deps(specs)["alpha"] == {"beta", "gamma"}
+    order = graph.build_order(specs)
+    assert order.index("gamma") < order.index("alpha") and order.index("beta") < order.index("alpha")

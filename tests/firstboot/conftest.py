@@ -1,7 +1,7 @@
 """Fixtures for firstboot tests: a temp target root and a recording fake runner."""
 import pytest
 
-from firstboot_helpers import DHCP_YAML, FakeRunner, write
+from firstboot_helpers import DHCP_YAML, SR_PART, FakeRunner, write
 
 
 @pytest.fixture
@@ -13,5 +13,5 @@ def runner():
 def root(tmp_path):
     """A target root holding the installer's firstboot.yaml and the SR device."""
     write(tmp_path, "etc/xenhost/firstboot.yaml", DHCP_YAML)
-    write(tmp_path, "dev/disk/by-partlabel/xenhost-sr", "")  # stands in for the partition
+    write(tmp_path, SR_PART.lstrip("/"), "")  # stands in for the partition
     return tmp_path

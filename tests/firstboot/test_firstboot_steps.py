@@ -11,7 +11,6 @@ from xenhost_firstboot.hostname import set_hostname
 from xenhost_firstboot.network import configure_management_network
 from xenhost_firstboot.runner import Result
 from xenhost_firstboot.sshkeys import generate_ssh_host_keys
-from xenhost_firstboot.storage import create_local_sr
 
 STATIC_YAML = DHCP_YAML.replace(
     "mode: dhcp", "mode: static\n  address: 192.0.2.10/24\n  gateway: 192.0.2.1\n  dns: [192.0.2.53]")
@@ -96,48 +95,19 @@ def test_network_offline_enables_by_symlink_and_is_idempotent(root, runner):
         "xenbr0 on 52:54:00:12:34:56 (dhcp): already configured"
 
 
-# --- storage ----------------------------------------------------------------
-
-DEV = "/dev/disk/by-partlabel/xenhost-sr"
-
-
-def test_storage_creates_vg_when_device_is_blank(root, runner):
-    runner.responses[("pvs", "--noheadings", "-o", "vg_name", DEV)] = Result(5, "", "Failed to find")
-    runner.responses[("vgs", "--noheadings", "-o", "pv_name", "xenhost-sr")] = Result(5)
-    assert create_local_sr(make_ctx(root, runner)) == f"created volume group xenhost-sr on {DEV}"
-    assert ["vgcreate", "xenhost-sr", DEV] in runner.calls
-
-
-def test_storage_idempotent_when_vg_exists(root, runner):
-    runner.responses[("pvs", "--noheadings", "-o", "vg_name", DEV)] = Result(0, "  xenhost-sr\n")
-    assert create_local_sr(make_ctx(root, runner)) == f"volume group xenhost-sr already on {DEV}"
-    assert runner.commands("vgcreate") == []
-
-
-def test_storage_never_touches_foreign_vg(root, runner):
-    runner.responses[("pvs", "--noheadings", "-o", "vg_name", DEV)] = Result(0, "  data\n")
-    detail = create_local_sr(make_ctx(root, runner))
-    assert detail.startswith("WARNING:") and "'data'" in detail and "not touching" in detail
-    assert runner.commands("vgcreate") == []
-
-
-def test_storage_missing_device_is_skipped(root, runner):
-    os.remove(root / DEV.lstrip("/"))
-    detail = create_local_sr(make_ctx(root, runner))
-    assert detail.startswith(f"device {DEV} not found")
-    assert ["udevadm", "settle", "--timeout=30"] in runner.calls
-    assert runner.commands("vgcreate") == []
-
-
-def test_storage_offline_root_runs_no_lvm(root, runner):
-    assert "left alone" in create_local_sr(make_ctx(root, runner, live=False))
-    assert runner.calls == []
-
-
-def test_storage_without_lvm2_fails_with_fix(root, runner):
-    runner.tools.discard("vgcreate")
-    with pytest.raises(FirstbootError, match="apt-get install lvm2"):
-        create_local_sr(make_ctx(root, runner))
+def test_network_vlan_puts_bridge_on_a_vlan_of_the_nic(root, runner):
+    ctx = make_ctx(root, runner, live=False, text=STATIC_YAML.replace("bridge: xenbr0", "bridge: xenbr0\n  vlan: 42"))
+    assert configure_management_network(ctx).startswith("xenbr0 on VLAN 42 of 52:54:00:12:34:56 (static)")
+    netdir = "etc/systemd/network"
+    assert sorted(os.listdir(root / netdir)) == [
+        "10-xenbr0.netdev", "15-vlan42.netdev", "20-xenbr0-uplink.network", "25-vlan42.network",
+        "30-xenbr0.network"]
+    assert "Name=vlan42\nKind=vlan\n\n[VLAN]\nId=42\n" in read(root, f"{netdir}/15-vlan42.netdev")
+    uplink = read(root, f"{netdir}/20-xenbr0-uplink.network")
+    assert "MACAddress=52:54:00:12:34:56\nType=ether\n" in uplink
+    assert "VLAN=vlan42\n" in uplink and "Bridge=" not in uplink     # the NIC itself is no bridge port
+    assert "[Match]\nName=vlan42\n\n[Network]\nBridge=xenbr0\n" in read(root, f"{netdir}/25-vlan42.network")
+    assert "Address=192.0.2.10/24" in read(root, f"{netdir}/30-xenbr0.network")
 
 
 # --- ssh --------------------------------------------------------------------

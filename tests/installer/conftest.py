@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from xenhost_installer.disks import Disk
+from xenhost_installer.disks import Disk, DiskAccess, Part
 from xenhost_installer.host import HostFacts, Nic
 
 GiB = 1024 ** 3
@@ -47,12 +47,26 @@ class FakeCommands:
         return [c[2] if c[0] == "chroot" else c[0] for c in self.calls]
 
 
-class FakeProbe:
-    def __init__(self, disks=None, boot_media=()):
-        self.disks = {d.path: d for d in (disks or [Disk("/dev/vda", "disk", 20 * GiB, "QEMU HARDDISK"),
-                                                  Disk("/dev/sr0", "rom", 1 * GiB, "QEMU DVD-ROM")])}
+def default_disks():
+    return [Disk("/dev/vda", "disk", 20 * GiB, "QEMU HARDDISK", partitions=[Part(1, "/dev/vda1", 1 * GiB, "", "ext4")]),
+            Disk("/dev/sr0", "rom", 1 * GiB, "QEMU DVD-ROM")]
+
+
+class FakeProbe(DiskAccess):
+    """Disks as given; partitions reached the real way (DiskAccess: /dev/vda3, partprobe, udevadm)."""
+
+    def __init__(self, disks=None, boot_media=(), existing=(), volume_groups=None):
+        self.disks = {d.path: d for d in (disks or default_disks())}
         self.aliases = {"/dev/disk/by-id/virtio-abc": "/dev/vda"}
         self._boot = set(boot_media)
+        self._existing = list(existing)
+        self._vgs = dict(volume_groups or {})
+
+    def existing_installs(self):
+        return list(self._existing)
+
+    def volume_groups(self):
+        return dict(self._vgs)
 
     def get(self, path):
         return self.disks.get(self.aliases.get(path, path))

@@ -1,8 +1,15 @@
+import hashlib
+import os
+import re
+import shutil
+
+import jsonschema
+import pytest
 import yaml
 
-import pytest
-
-from xenhost_installer import answers
+from xenhost_installer import answers, cmdline, plan as planmod
+from xenhost_installer.answers import catalog, docs
+from xenhost_installer.answers.validation import hook_stages
 from xenhost_installer.cli import main
 from xenhost_installer.errors import AnswerFileError
 
@@ -108,3 +115,198 @@ def test_redaction():
     assert red["root-password"] == {"plaintext": "<redacted>"}
     assert data["root-password"]["plaintext"] == PASSWORD       # original untouched
     assert PASSWORD not in answers.redacted_yaml(data)
+
+
+# -- the fields of DESIGN.md's "Answer file" -------------------------------------------------------------
+FULL = {
+    "version": 1, "mode": "install", "keymap": "uk",
+    "disk": {"primary": "/dev/sda", "guest": ["/dev/sdb", "/dev/sdc"]}, "storage": {"type": "ext"},
+    "root-password": {"hash": SHA512}, "hostname": "xh1",
+    "network": {"interface": "eno1", "mode": "static", "address": "192.0.2.10/24", "gateway": "192.0.2.1",
+                "dns": ["192.0.2.53"], "vlan": 7},
+    "timezone": "Europe/Berlin", "ntp-servers": ["0.pool.ntp.org", "192.0.2.123"],
+    "hooks": {"installation-start": ["http://192.0.2.1/a.sh"], "first-boot": ["/usr/local/fb.sh"]},
+    "interactive-sections": [], "boot": {"xen-extra-args": "", "dom0-extra-args": ""}, "atexit": "poweroff",
+}
+
+
+def test_full_answers_are_valid_and_fill_every_plan_field(image):
+    assert answers.problems(FULL) == []
+    plan = planmod.from_answers(FULL, image=image)
+    assert (plan.mode, plan.keymap, plan.storage_type, plan.timezone) == ("install", "uk", "ext", "Europe/Berlin")
+    assert plan.guest_disks == ["/dev/sdb", "/dev/sdc"] and plan.ntp_servers == ["0.pool.ntp.org", "192.0.2.123"]
+    assert plan.network.vlan == 7 and plan.network.interface == "eno1" and plan.root_password_hash == SHA512
+    assert plan.hooks == {"installation-start": ["http://192.0.2.1/a.sh"], "filesystem-populated": [],
+                          "installation-complete": [], "first-boot": ["/usr/local/fb.sh"]}
+    assert list(plan.hooks) == list(hook_stages()) == ["installation-start", "filesystem-populated",
+                                                       "installation-complete", "first-boot"]
+
+
+def test_defaults_and_kernel_command_line_fill_what_the_file_leaves_out(image):
+    data = {"version": 1, "disk": {"primary": "/dev/vda"}, "root-password": {"ask-at-first-boot": True}}
+    plan = planmod.from_answers(data, image=image, network_device="52:54:00:aa:bb:cc", keymap="de")
+    assert plan.root_password_hash is None and plan.ask_root_password_at_first_boot
+    assert (plan.keymap, plan.network.interface, plan.timezone, plan.storage_type) == ("de", "52:54:00:aa:bb:cc",
+                                                                                       "UTC", "lvm")
+    assert plan.guest_disks == [] and plan.ntp_servers == [] and plan.network.vlan is None
+    given = dict(data, keymap="fr", network={"interface": "eth1"})
+    plan = planmod.from_answers(given, image=image, network_device="eth0", keymap="de")
+    assert (plan.keymap, plan.network.interface) == ("fr", "eth1")      # the file wins over the defaults
+
+
+@pytest.mark.parametrize("data", [
+    {"version": 1, "interactive-sections": ["disk", "root-password"]},
+    {"version": 1, "disk": {"guest": ["/dev/sdb"]}, "interactive-sections": ["disk", "root-password"]},
+    {"version": 1, "mode": "upgrade", "disk": {"primary": "/dev/sda"}},
+    {"version": 1, "mode": "restore", "interactive-sections": ["disk", "keymap"]},
+    {"version": 1, "disk": {"primary": "/dev/sda"}, "root-password": {"plaintext": "x"},
+     "interactive-sections": ["keymap", "disk", "storage", "root-password", "network", "hostname", "timezone", "ntp"]},
+])
+def test_required_keys_depend_on_mode_and_interactive_sections(data):
+    assert answers.problems(data) == []
+
+
+def test_interactive_sections_must_be_asked_before_a_plan(image):
+    data = {"version": 1, "disk": {"primary": "/dev/sda"}, "interactive-sections": ["root-password"]}
+    with pytest.raises(AnswerFileError, match="interactive-sections \\(root-password\\).*fix:"):
+        planmod.from_answers(data, image=image)
+
+
+def test_upgrade_plan_keeps_the_host_password(image):
+    plan = planmod.from_answers({"version": 1, "mode": "upgrade", "disk": {"primary": "/dev/sda"}}, image=image)
+    assert plan.mode == "upgrade" and plan.root_password_hash is None and not plan.ask_root_password_at_first_boot
+
+
+def test_rules_and_schema_report_together_every_message_has_a_fix():
+    data = dict(FULL, keymap="xx", timezone="Nowhere/City", network=dict(FULL["network"], gateway="198.51.100.1"),
+                disk={"primary": "/dev/sda", "guest": ["/dev/sda"]}, atexit="halt")
+    found = answers.problems(data)
+    assert [p.split(":")[0] for p in found] == ["atexit", "disk.guest.0", "keymap", "network.gateway", "timezone"]
+    assert all("; fix: " in p for p in found)
+
+
+def test_no_time_zone_database_is_said_plainly(monkeypatch):
+    monkeypatch.setattr(catalog, "timezones", lambda: frozenset())
+    [problem] = answers.problems(dict(FULL, timezone="Europe/Berlin"))
+    assert problem.startswith("timezone: cannot be checked: this machine has no time zone database") and \
+        "fix: install Debian's tzdata" in problem
+
+
+def test_keymap_list_is_well_formed():
+    maps = catalog.keymaps()
+    assert "us" in maps and catalog.DEFAULT_KEYMAP in maps and len(maps) >= 40
+    pattern = re.compile(answers.validation.schema()["properties"]["keymap"]["pattern"])
+    for name, keymap in maps.items():
+        assert pattern.match(name) and keymap.name == name and keymap.title and keymap.xkb
+
+
+def test_hook_urls_lose_their_credentials_in_the_record():
+    red = answers.redact({"hooks": {"first-boot": ["https://user:pw@192.0.2.1/a.sh", "/x.sh"]},
+                          "root-password": {"ask-at-first-boot": True}})
+    assert red["hooks"]["first-boot"] == ["https://<redacted>@192.0.2.1/a.sh", "/x.sh"]
+    assert red["root-password"] == {"ask-at-first-boot": True}          # a choice, not a secret
+
+
+# -- fetching: checksum pin, label:, encodings -------------------------------------------------------------
+def test_checksum_pin(tmp_path):
+    f = tmp_path / "a.yaml"
+    f.write_bytes(E2E_ANSWERS.encode().replace(b"\n", b"\r\n"))      # the pin covers the exact bytes
+    pin = hashlib.sha256(f.read_bytes()).hexdigest()
+    assert answers.load(str(f), sha256=pin.upper())["hostname"] == "xh-e2e"
+    with pytest.raises(AnswerFileError) as exc:
+        answers.load(str(f), sha256="0" * 64)
+    assert "has SHA-256 %s, but answerfile_sha256= pins %s; fix:" % (pin, "0" * 64) in str(exc.value)
+
+
+class LabelCommands:
+    """blkid -L finds `labels`; mount puts `files` into the mount point (read-only mount: nothing written)."""
+
+    def __init__(self, labels, files, mount_fails=False):
+        self.labels, self.files, self.mount_fails, self.calls = labels, files, mount_fails, []
+
+    def run(self, argv, *, input=None, secret_input=False, chroot=None, check=True):
+        self.calls.append(list(argv))
+        if argv[:2] == ["blkid", "-L"]:
+            return self.labels.get(argv[2], "") + "\n"
+        if argv[0] == "mount":
+            if self.mount_fails:
+                from xenhost_installer.errors import CommandError
+                raise CommandError(argv, 32, "mount: wrong fs type")
+            for rel, text in self.files.items():
+                path = os.path.join(argv[-1], rel)
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                with open(path, "w") as f:
+                    f.write(text)
+        if argv[0] == "umount":
+            shutil.rmtree(argv[-1])
+            os.mkdir(argv[-1])
+        return ""
+
+
+def test_label_location_mounts_read_only_reads_and_unmounts():
+    fake = LabelCommands({"ANSWERS": "/dev/sdb1"}, {"xenhost/answers.yaml": E2E_ANSWERS})
+    data = answers.load("label:ANSWERS:/xenhost/answers.yaml", commands=fake)
+    assert data["hostname"] == "xh-e2e"
+    (blkid, mount, umount) = fake.calls
+    assert blkid == ["blkid", "-L", "ANSWERS"] and mount[:4] == ["mount", "-o", "ro", "/dev/sdb1"]
+    assert umount == ["umount", mount[-1]] and not os.path.exists(mount[-1])     # temp dir removed
+
+
+@pytest.mark.parametrize("fake, expected", [
+    (LabelCommands({}, {}), "no filesystem is labelled ANSWERS; fix: check the label"),
+    (LabelCommands({"ANSWERS": "/dev/sdb1"}, {}), "cannot read answer file /a.yaml on /dev/sdb1 (label ANSWERS): "
+                                                  "No such file or directory; fix:"),
+    (LabelCommands({"ANSWERS": "/dev/sdb1"}, {}, mount_fails=True), "cannot mount /dev/sdb1 (label ANSWERS) "
+                                                                    "read-only"),
+])
+def test_label_location_failures_say_the_fix(fake, expected):
+    with pytest.raises(AnswerFileError, match=re.escape(expected)):
+        answers.load("label:ANSWERS:/a.yaml", commands=fake)
+    assert not any(c[0] == "mount" and "ro" not in c for c in fake.calls)
+
+
+def test_unsupported_location_and_bad_encoding(tmp_path):
+    with pytest.raises(AnswerFileError, match="unsupported location; fix:"):
+        answers.fetch_text("ftp://192.0.2.1/a.yaml")
+    bad = tmp_path / "latin1.yaml"
+    bad.write_bytes("hostname: m\xfcller\n".encode("latin-1"))
+    with pytest.raises(AnswerFileError, match="is not UTF-8 text .*fix: save it as UTF-8"):
+        answers.fetch_text(str(bad))
+
+
+def test_fetch_messages_hide_url_credentials():
+    def opener(url, timeout):
+        raise OSError("unreachable")
+    with pytest.raises(AnswerFileError) as exc:
+        answers.fetch_text("http://admin:hunter2@192.0.2.1/a.yaml", attempts=2, sleep=lambda s: None, opener=opener)
+    assert "hunter2" not in str(exc.value) and "<redacted>@192.0.2.1" in str(exc.value)
+
+
+# -- the reference doc, generated from the declarations ------------------------------------------------------
+def test_committed_reference_doc_is_current():
+    with open(os.path.normpath(docs.DOC_PATH)) as f:
+        committed = f.read()
+    assert committed == docs.render(), "installer/answerfile-reference.md is stale; fix: run " \
+                                       "`python3 -m xenhost_installer.answers.docs` in installer/"
+    assert docs.main(["--check"]) == 0
+
+
+def test_reference_doc_covers_every_key_keymap_option_and_the_example():
+    text = docs.render()
+    schema = answers.validation.schema()
+
+    def paths(props, prefix=""):
+        for key, node in props.items():
+            yield prefix + key
+            yield from paths(node.get("properties", {}), prefix + key + ".")
+    assert all("| `%s` |" % p in text for p in paths(schema["properties"]))
+    assert all("| `%s` |" % name in text for name in catalog.keymaps())
+    assert all("| `%s=` |" % opt in text for opt in cmdline.OPTIONS)
+    example = schema["examples"][0]
+    assert answers.problems(example) == []
+    assert yaml.safe_load(text.split("```yaml\n", 1)[1].split("```", 1)[0]) == example
+
+
+def test_schema_is_a_valid_draft7_schema_shipped_in_the_package():
+    jsonschema.Draft7Validator.check_schema(answers.validation.schema())
+    assert answers.validation.SCHEMA_PATH.endswith("xenhost_installer/answers/schema.json")

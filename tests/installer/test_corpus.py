@@ -10,7 +10,8 @@ import re
 
 import pytest
 
-from xenhost_installer import MARKER_COMPLETE, MARKER_FAILED, cli, plan as planmod
+from xenhost_installer import MARKER_COMPLETE, MARKER_FAILED, answers, cli, plan as planmod
+from xenhost_installer.answers.validation import hook_stages, schema
 
 from conftest import FakeCommands, FakeProbe, PASSWORD
 
@@ -63,6 +64,16 @@ def test_corpus_is_big_enough():
     assert any(p.values[0].endswith(".xml") for p in corpus("valid"))
 
 
+def test_every_answer_key_has_valid_and_invalid_files():
+    """Each top-level key of the schema (and each hook stage) appears in some valid and some invalid file."""
+    def texts(kind):
+        return [open(p.values[0]).read() for p in corpus(kind)]
+    keys = [k for k in schema()["properties"] if k != "version"] + list(hook_stages())
+    for kind in ("valid", "invalid"):
+        missing = [k for k in keys if not any(k + ":" in t for t in texts(kind))]
+        assert missing == [], (kind, missing)
+
+
 @pytest.mark.parametrize("path", corpus("invalid"))
 def test_invalid_file_fails_before_anything_runs(path, unattended, capsys):
     expect = expectation(path)
@@ -82,8 +93,15 @@ def test_valid_file_builds_a_plan(path, unattended, capsys):
     assert rc == 0 and MARKER_COMPLETE in out, out
     assert len(built) == 1 and installs == built
     plan = built[0]
-    assert plan.disk.startswith("/dev/") and plan.root_password_hash.startswith("$")
-    assert plan.network.mode in ("dhcp", "static")
-    assert "<redacted>" in str(plan.answers_redacted["root-password"])
+    with open(path) as f:
+        data = answers.parse_text(f.read())
+    assert plan.disk.startswith("/dev/") and plan.mode == data.get("mode", "install")
+    assert plan.network.mode in ("dhcp", "static") and set(plan.hooks) == set(hook_stages())
+    if plan.mode == "install" and "ask-at-first-boot" not in data["root-password"]:
+        assert plan.root_password_hash.startswith("$")
+        assert "<redacted>" in str(plan.answers_redacted["root-password"])
+    else:                                   # asked at first boot, or kept by upgrade / restore
+        assert plan.root_password_hash is None
+    assert PASSWORD not in str(plan.answers_redacted) and "token" not in str(plan.answers_redacted)
     assert cli.main(["validate", path]) == 0
     assert capsys.readouterr().out.strip() == "%s: valid" % path

@@ -39,3 +39,20 @@ def test_refuses_below_minimum():
     assert 11 * GiB < MIN_DISK_BYTES < 11.1 * GiB
     with pytest.raises(LayoutError, match="at least 11.0 GiB; fix: choose a larger disk"):
         compute_layout(8 * GiB)
+
+
+def test_layout_of_an_existing_disk_found_by_label():
+    from xenhost_installer.disks import Part
+    from xenhost_installer.layout import MiB, layout_of_disk
+    parts = [Part(1, "/dev/vda1", MiB, "bios-boot"), Part(2, "/dev/vda2", 512 * MiB, "xenhost-esp"),
+             Part(5, "/dev/vda5", 4096 * MiB, "xenhost-root"), Part(6, "/dev/vda6", 4096 * MiB, "xenhost-backup"),
+             Part(9, "/dev/vda9", 64 * MiB, "something-else")]
+    layout = layout_of_disk(parts)
+    assert [(p.role, p.number, p.size_mib) for p in layout] == [("bios", 1, 1), ("esp", 2, 512), ("root", 5, 4096),
+                                                                ("backup", 6, 4096)]
+    assert by_role(layout, "root").label == "xenhost-root" and by_role(layout, "root").fs == "ext4"
+
+
+def test_fresh_layout_follows_the_declared_roles():
+    from xenhost_installer.layout import ROLES
+    assert [(p.number, p.role, p.label, p.type_code, p.fs) for p in compute_layout(20 * GiB)] == list(ROLES)

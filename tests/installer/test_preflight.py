@@ -60,3 +60,41 @@ def test_by_id_path_resolves(image, host):
     plan = make_plan(image, disk={"primary": "/dev/disk/by-id/virtio-abc"})
     preflight.run(plan, FakeProbe(), host)
     assert plan.disk_path == "/dev/vda" and plan.nic.name == "enp0s3" and len(plan.layout) == 7
+
+
+def guest_probe(**kw):
+    disks = [Disk("/dev/vda", "disk", 20 * GiB, "QEMU HARDDISK"), Disk("/dev/vdb", "disk", 8 * GiB),
+             Disk("/dev/vdc", "disk", 8 * GiB, mounted=["/srv"]), Disk("/dev/vdd1", "part", 8 * GiB),
+             Disk("/dev/sdu", "disk", 8 * GiB, "USB stick")]
+    probe = FakeProbe(disks, boot_media={"/dev/sdu"}, **kw)
+    probe.aliases["/dev/disk/by-id/virtio-b"] = "/dev/vdb"
+    return probe
+
+
+def test_guest_disk_problems_all_reported(image, host, target):
+    guests = ["/dev/vdz", "/dev/vdb", "/dev/disk/by-id/virtio-b", "/dev/vdc", "/dev/vdd1", "/dev/sdu",
+              "/dev/disk/by-id/virtio-abc"]
+    plan = make_plan(image, disk={"primary": "/dev/vda", "guest": guests})
+    msg = run_failing(plan, guest_probe(), host, target)
+    for expected in ("guest disk /dev/vdz does not exist; fix: remove it from disk.guest or use one of: /dev/vda",
+                     "guest disk /dev/disk/by-id/virtio-b (/dev/vdb) is listed twice; fix: list each disk once",
+                     "disk /dev/vdc (guest) has mounted filesystems (/srv)",
+                     "disk /dev/vdd1 (guest) is a part, not a whole disk",
+                     "disk /dev/sdu (guest) holds the installer's boot medium",
+                     "guest disk /dev/disk/by-id/virtio-abc (/dev/vda) is the primary disk"):
+        assert expected in msg
+
+
+def test_guest_disks_resolved_to_kernel_names(image, host):
+    from xenhost_installer import preflight
+    plan = make_plan(image, disk={"primary": "/dev/vda", "guest": ["/dev/disk/by-id/virtio-b"]})
+    preflight.run(plan, guest_probe(), host)
+    assert plan.guest_disk_paths == ["/dev/vdb"] and plan.existing is None
+
+
+def test_volume_group_reaching_an_unchosen_disk_refused(image, host, target):
+    probe = guest_probe(volume_groups={"data": {"/dev/vdb", "/dev/vdc"}, "mine": {"/dev/vda", "/dev/vdb"}})
+    msg = run_failing(make_plan(image, disk={"primary": "/dev/vda", "guest": ["/dev/vdb"]}), probe, host, target)
+    assert ("volume group data spans /dev/vdb (to be erased) and /dev/vdc (not chosen); erasing would break it; "
+            "fix: add /dev/vdc to disk.guest, or remove the volume group first (vgremove data)") in msg
+    assert "volume group mine" not in msg

@@ -1,3 +1,6 @@
+"""The screens after the summary (progress, done, failed) over the real install() and TaskRunner
+with fake commands, the threaded dispatcher, and cli's handling of the interactive ending.
+The input screens: test_ui_screens.py; whole flows and interactive-sections: test_ui_flow.py."""
 import os
 import threading
 
@@ -5,110 +8,21 @@ import pytest
 import urwid
 
 from xenhost_installer import MARKER_COMPLETE, MARKER_FAILED, cli
-from xenhost_installer.disks import Disk
 from xenhost_installer.install import install
 from xenhost_installer.ui import app as appmod
 from xenhost_installer.ui.app import InlineDispatcher, InstallerUI, ThreadDispatcher
-from xenhost_installer.ui.screens import DoneScreen, FailedScreen, ProgressScreen
+from xenhost_installer.ui.screens import FINISHED_SHOWN, DoneScreen, FailedScreen, ProgressScreen
 
-from conftest import FakeCommands, FakeProbe, GiB, PASSWORD
-
-SIZE = (80, 24)
-
-
-def press(ui, *keys):
-    for key in keys:
-        ui.frame.keypress(SIZE, key)
-
-
-def type_text(ui, text):
-    press(ui, *list(text))
-
-
-@pytest.fixture
-def ui(image):
-    disks = [Disk("/dev/sda", "disk", 8 * GiB, "USB stick"), Disk("/dev/sdb", "disk", 16 * GiB, "Small"),
-             Disk("/dev/vda", "disk", 100 * GiB, "QEMU HARDDISK"), Disk("/dev/vdb", "disk", 4 * GiB, "tiny")]
-    finished = []
-    u = InstallerUI(disks, {"/dev/sdb"}, image=image, on_finished=lambda: finished.append(True))
-    u.finished = finished
-    return u
+from conftest import FakeCommands, FakeProbe, PASSWORD
+from ui_harness import DEFAULT_KEYS, SIZE, Driver, context, disk
 
 
 def screen_text(ui):
-    canvas = ui.frame.render(SIZE, focus=True)
-    return "\n".join(line.decode() for line in canvas.text)
+    return Driver(ui).text()
 
 
-def test_boot_medium_and_small_disks_not_selectable(ui):
-    assert ui.screen.selectable_paths == ["/dev/vda"]
-    text = screen_text(ui)
-    assert "(installer medium)" in text and "too small" in text
-
-
-def test_full_flow_fills_plan(ui):
-    press(ui, "enter")                                  # the only selectable disk
-    assert "will be ERASED" in screen_text(ui)
-    press(ui, "down", "enter")                          # Back is first; move to "Erase disk and install"
-    assert "Root password" in screen_text(ui)
-    type_text(ui, PASSWORD)
-    press(ui, "down")
-    type_text(ui, PASSWORD)
-    assert PASSWORD not in screen_text(ui)              # masked
-    press(ui, "down", "enter")                          # OK
-    assert ui.finished == [True]
-    assert ui.plan.disk == "/dev/vda" and ui.plan.root_password_hash.startswith("$6$")
-    assert ui.plan.atexit == "reboot" and ui.plan.answers_redacted["root-password"] == {"plaintext": "<redacted>"}
-
-
-def test_password_mismatch_and_back(ui):
-    press(ui, "enter", "down", "enter")
-    type_text(ui, "one")
-    press(ui, "down")
-    type_text(ui, "two")
-    press(ui, "down", "enter")
-    assert "passwords differ" in screen_text(ui) and ui.plan is None
-    type_text(ui, "x")                                  # focus went back to the (cleared) first field
-    assert ui.screen.first.get_edit_text() == "x" and ui.screen.second.get_edit_text() == ""
-    press(ui, "down", "down", "down", "enter")          # Back -> confirm screen
-    assert "will be ERASED" in screen_text(ui)
-    press(ui, "up", "enter")                            # Back -> disk list
-    assert ui.screen.selectable_paths == ["/dev/vda"]
-
-
-def test_esc_goes_back_from_input_screens(ui):
-    press(ui, "enter")
-    assert "will be ERASED" in screen_text(ui)
-    press(ui, "esc")
-    assert isinstance(ui.screen, appmod.DiskScreen)
-    press(ui, "esc")                                    # first screen: nowhere to go, stays
-    assert isinstance(ui.screen, appmod.DiskScreen)
-    press(ui, "enter", "down", "enter")
-    type_text(ui, "abc")
-    press(ui, "esc")                                    # password -> confirm, password dropped
-    assert "will be ERASED" in screen_text(ui)
-    press(ui, "down", "enter")
-    assert isinstance(ui.screen, appmod.PasswordScreen) and ui.screen.first.get_edit_text() == ""
-
-
-def test_tab_moves_between_password_fields(ui):
-    press(ui, "enter", "down", "enter")
-    type_text(ui, "abc")
-    press(ui, "tab")
-    type_text(ui, "abc")
-    assert ui.screen.first.get_edit_text() == "abc" and ui.screen.second.get_edit_text() == "abc"
-
-
-@pytest.mark.parametrize("keys", [(), ("enter",), ("enter", "down", "enter")])
-def test_f1_help_on_input_screens(ui, keys):
-    press(ui, *keys)
-    screen = ui.screen
-    before = screen_text(ui)
-    press(ui, "f1")
-    text = screen_text(ui)
-    assert "Help:" in text and "Press F1, Esc or Enter to return." in text and len(screen.HELP) > 80
-    press(ui, "enter")                                  # closes help only; does not click anything below
-    assert ui.screen is screen and screen_text(ui) == before
+def press(ui, *keys):
+    Driver(ui).press(*keys)
 
 
 # -- progress, done, failed ------------------------------------------------------------------------
@@ -127,8 +41,8 @@ class Recorder(InlineDispatcher):
 
 @pytest.fixture
 def flow(image, host, target, tmp_path):
+    """Every screen's default on a machine with one 20 GiB disk, then the real install (fake commands)."""
     def _flow(commands, atexit_default="reboot"):
-        disks = [Disk("/dev/vda", "disk", 20 * GiB, "QEMU HARDDISK")]
         log_path = tmp_path / "install.log"
         log_path.write_text("log line\n")
         rec = Recorder()
@@ -137,18 +51,15 @@ def flow(image, host, target, tmp_path):
         def install_fn(plan, runner):
             return install(plan, commands=commands, probe=FakeProbe(), host=host, target=target, runner=runner,
                            log_path=str(log_path))
-        u = InstallerUI(disks, set(), image=image, on_finished=lambda: finished.append(u.choice),
-                        install_fn=install_fn, dispatcher=rec, atexit_default=atexit_default,
-                        log_path="/tmp/xenhost-installer.log")
+        ctx = context(disks=[disk("/dev/vda", 20, "QEMU HARDDISK", "empty")], nics=host.nics)
+        u = InstallerUI(ctx, image=image, on_finished=lambda: finished.append(u.choice), install_fn=install_fn,
+                        dispatcher=rec, atexit_default=atexit_default, log_path="/tmp/xenhost-installer.log")
         rec.ui = u
-        texts = [screen_text(u)]
-        press(u, "enter", "down", "enter")              # disk, confirm
-        texts.append(screen_text(u))
-        type_text(u, PASSWORD)
-        press(u, "down")
-        type_text(u, PASSWORD)
-        texts.append(screen_text(u))
-        press(u, "down", "enter")                       # OK -> install runs (inline)
+        d = Driver(u)
+        texts = []
+        while u.phase == "input":                       # accept every default, recording each screen
+            texts.append(d.text())
+            d.press(*DEFAULT_KEYS[d.step])
         u.rec, u.finished, u.commands = rec, finished, commands
         u.texts = texts + rec.frames + [screen_text(u)]
         return u
@@ -158,13 +69,13 @@ def flow(image, host, target, tmp_path):
 def test_progress_advances_through_all_tasks_then_done(flow):
     u = flow(FakeCommands())
     frames = u.rec.frames
-    assert len(frames) == 2 * 17 + 1                    # start + done per task, then the done screen
-    for n in range(1, 18):
-        assert any("Now: [%2d/17]" % n in f for f in frames)
-    assert "Now: [ 1/17] Wiping old signatures on /dev/vda" in frames[0] and " 0 %" in frames[0]
-    assert "[ 1/17] Wiping old signatures on /dev/vda  done" in frames[1]
-    assert "100 %" in frames[-2] and "[17/17] Unmounting target  done" in frames[-2]
-    assert "... 5 more" in frames[-2]                   # the finished list is capped to fit 80x24
+    assert len(frames) == 2 * 20 + 1                    # start + done per task, then the done screen
+    for n in range(1, 21):
+        assert any("Now: [%2d/20]" % n in f for f in frames)
+    assert "Now: [ 1/20] Wiping old signatures on /dev/vda" in frames[0] and " 0 %" in frames[0]
+    assert "[ 1/20] Wiping old signatures on /dev/vda  done" in frames[1]
+    assert "100 %" in frames[-2] and "[20/20] Unmounting target  done" in frames[-2]
+    assert "... %d more" % (20 - FINISHED_SHOWN) in frames[-2]     # the finished list is capped to fit 80x24
     assert u.phase == "done" and isinstance(u.screen, DoneScreen) and u.error is None
     text = screen_text(u)
     assert "Installation complete" in text and "Reboot" in text and "Power off" in text and "Shell" in text
@@ -187,7 +98,7 @@ def test_failure_screen_no_reboot(flow):
     u = flow(FakeCommands(fail_on="mkfs.ext4"))
     assert u.phase == "failed" and isinstance(u.screen, FailedScreen)
     text = screen_text(u)
-    assert "Installation FAILED at step [ 3/17] Creating filesystems" in text
+    assert "Installation FAILED at step [ 3/20] Creating filesystems" in text
     assert "simulated failure" in text and "/tmp/xenhost-installer.log" in text
     assert "Reboot" not in text and "Shell" in text and "Power off" in text
     assert not any(c[0] in ("systemctl", "reboot") for c in u.commands.calls)

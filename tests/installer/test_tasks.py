@@ -54,7 +54,7 @@ def test_command_sequence(run, target, image):
                                          "update-grub", "umount", "sync")}
     assert list(first) == sorted(first, key=first.get)
     calls = [" ".join(c) for c in r.commands.calls]
-    assert calls[:3] == ["lsblk -J -n -o PATH,TYPE /dev/vda", "wipefs -a /dev/vda1", "wipefs -a /dev/vda"]
+    assert calls[:4] == ["wipefs -a /dev/vda1", "wipefs -a /dev/vda", "partprobe /dev/vda", "udevadm settle"]
     sg = next(c for c in calls if c.startswith("sgdisk -a"))
     for piece in ("-n 1:0:+1M -t 1:EF02", "-n 2:0:+512M -t 2:EF00", "-c 3:xenhost-root", "-c 4:xenhost-backup",
                   "-c 5:xenhost-logs", "-c 6:xenhost-swap", "-n 7:0:0 -t 7:8E00 -c 7:xenhost-sr"):
@@ -64,20 +64,44 @@ def test_command_sequence(run, target, image):
     assert "mkswap -L xenhost-swap /dev/vda6" in calls
     assert not any("/dev/vda4" in c and c.startswith("mkfs") for c in calls)   # backup left empty
     assert "tar --numeric-owner --xattrs --xattrs-include=* -xf %s -C %s" % (image, target) in calls
-    assert "chroot %s grub-install --target=i386-pc /dev/vda" % target in calls
-    assert ("chroot %s grub-install --target=x86_64-efi --efi-directory=/boot/efi --removable --no-nvram"
-            % target) in calls
+    assert "chroot %s grub-install --target=i386-pc --modules=part_gpt /dev/vda" % target in calls
+    assert ("chroot %s grub-install --target=x86_64-efi --modules=part_gpt --efi-directory=/boot/efi --removable "
+            "--no-nvram" % target) in calls
+    assert calls.index("udevadm settle", calls.index("mkswap -L xenhost-swap /dev/vda6")) < calls.index(
+        "chroot %s update-grub" % target)         # by-uuid links exist before update-grub looks
     mounts = [c.split()[-1] for c in calls if c.startswith("mount ")]
     umounts = [c.split()[-1] for c in calls if c.startswith("umount ")]
     assert umounts == list(reversed(mounts))          # everything unmounted, in reverse order
     assert mounts[:3] == [target, os.path.join(target, "var/log"), os.path.join(target, "boot/efi")]
 
 
+def test_stale_raid_lvm_and_guest_disks_wiped_unchosen_untouched(image, host, target, monkeypatch):
+    from xenhost_installer.disks import Disk, Part
+    monkeypatch.setattr("shutil.which", lambda name: "/sbin/" + name)
+    vda = Disk("/dev/vda", "disk", 20 * GiB, partitions=[Part(1, "/dev/vda1", GiB, "", "linux_raid_member")],
+               stacked=[("raid1", "/dev/md127"), ("lvm", "/dev/mapper/old-lv")])
+    probe = FakeProbe([vda, Disk("/dev/vdb", "disk", 8 * GiB, fstype="LVM2_member"), Disk("/dev/vdc", "disk", GiB)],
+                      volume_groups={"old": {"/dev/vda"}, "guestvg": {"/dev/vdb"}, "keep": {"/dev/vdc"}})
+    data = yaml.safe_load(E2E_ANSWERS)
+    data["disk"]["guest"] = ["/dev/vdb"]
+    commands, out = FakeCommands(), io.StringIO()
+    install(planmod.from_answers(data, image=image), commands=commands, probe=probe, host=host, target=target,
+            runner=TaskRunner(out=out, clock=Clock()))
+    calls = [" ".join(c) for c in commands.calls]
+    wipe = ["vgchange -an old", "mdadm --stop /dev/md127", "mdadm --zero-superblock /dev/vda1", "wipefs -a /dev/vda1",
+            "wipefs -a /dev/vda", "partprobe /dev/vda", "udevadm settle", "vgchange -an guestvg", "wipefs -a /dev/vdb",
+            "partprobe /dev/vdb", "udevadm settle"]
+    assert calls[:len(wipe)] == wipe
+    assert calls[len(wipe)].startswith("sgdisk --zap-all /dev/vda")     # partitioning only after every wipe
+    assert not [c for c in calls if "vdc" in c or "keep" in c]
+    assert out.getvalue().splitlines()[1].startswith("[ 2/21] Wiping guest disks /dev/vdb ... done")
+
+
 def test_progress_lines(run):
     lines = run().out.splitlines()
-    assert len(lines) == 17
-    assert lines[0] == "[ 1/17] Wiping old signatures on /dev/vda ... done (0.5s)"
-    assert lines[-1] == "[17/17] Unmounting target ... done (0.5s)"
+    assert len(lines) == 20
+    assert lines[0] == "[ 1/20] Wiping old signatures on /dev/vda ... done (0.5s)"
+    assert lines[-1] == "[20/20] Unmounting target ... done (0.5s)"
 
 
 def test_target_files(run, target):
@@ -92,7 +116,7 @@ def test_target_files(run, target):
     assert fb == {"version": 1, "hostname": "xh-e2e",
                   "management": {"interface": "enp0s3", "mac": "52:54:00:12:34:56", "mode": "dhcp",
                                  "bridge": "xenbr0"},
-                  "storage": {"local-sr": {"device": "/dev/disk/by-partlabel/xenhost-sr", "type": "lvm"}}}
+                  "storage": {"local-sr": {"type": "lvm", "devices": ["/dev/disk/by-partlabel/xenhost-sr"]}}}
     grub = read("etc/default/grub.d/50-xenhost-install.cfg")
     assert "GRUB_CMDLINE_XEN_DEFAULT='dom0_mem=1228M,max:1228M console=com1,vga com1=115200,8n1 bootscrub=0'" in grub
     assert "GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT=console=hvc0" in grub

@@ -5,7 +5,7 @@ import pytest
 import yaml
 
 from xenhost_installer import answers, plan as planmod
-from xenhost_installer.answers import xenserver
+from xenhost_installer.answers import catalog, xenserver
 from xenhost_installer.cli import main
 from xenhost_installer.errors import AnswerFileError
 
@@ -29,6 +29,7 @@ def test_static_sample_translates_to_native_answers():
         "network": {"interface": "52:54:00:12:34:56", "mode": "static", "address": "192.0.2.10/24",
                     "gateway": "192.0.2.1", "dns": ["192.0.2.53", "192.0.2.54"]},
         "hostname": "host1.lab.example",
+        "storage": {"type": "lvm"},
     }
     assert answers.problems(data) == []
 
@@ -79,15 +80,18 @@ def test_doctype_and_entities_refused_before_expansion(tmp_path):
 
 
 def test_every_xml_problem_reported_with_place_and_line():
-    xml = """<installation mode="upgrade">
+    xml = """<installation mode="reinstall">
   <primary-disk>sda</primary-disk>
-  <root-password>!!</root-password>
+  <root-password type="md5">x</root-password>
   <source type="nfs">srv:/x</source>
+  <script stage="filesystem-populated" type="nfs">srv:/post.sh</script>
 </installation>"""
     with pytest.raises(AnswerFileError) as exc:
         answers.parse_text(xml, "a.xml")
     assert [p.split(":")[0] for p in exc.value.problems] == [
-        "installation@mode (line 1)", "installation/root-password (line 3)", "installation/source@type (line 4)"]
+        "installation@mode (line 1)", "installation/root-password@type (line 3)", "installation/source@type (line 4)",
+        "installation/script[1]@type (line 5)"]
+    assert all("; fix: " in p for p in exc.value.problems)
 
 
 def test_schema_messages_name_xml_places_and_never_echo_the_password():
@@ -100,7 +104,8 @@ def test_schema_messages_name_xml_places_and_never_echo_the_password():
     assert found == ["installation/root-password (line 3): is not a crypt hash; fix: use SHA-512 ($6$..., e.g. "
                      "from `openssl passwd -6`), SHA-256 ($5$) or yescrypt ($y$)"]
     missing = answers.problems(answers.parse_text("<installation><primary-disk>sda</primary-disk></installation>"))
-    assert missing == ["installation/root-password: is required"]
+    assert missing == ["installation/root-password: is required; fix: add <root-password type=\"hash\">$6$...</root-password>, "
+                       "or <root-password>!!</root-password> to ask for it at first boot"]
 
 
 def test_validate_command_accepts_xml(tmp_path, capsys):
@@ -113,9 +118,9 @@ def test_validate_command_accepts_xml(tmp_path, capsys):
                    .replace("<hostname>xcp1", "<hostname>-xcp1"))
     assert main(["validate", str(bad)]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert out == ["installation/admin-interface@proto (line 7): must be dhcp or static",
+    assert out == ["installation/admin-interface@proto (line 7): must be dhcp or static; fix: pick one",
                    "installation/hostname (line 8): must be a host name: letters, digits and '-', labels separated "
-                   "by '.', no leading/trailing '-'",
+                   "by '.', no leading/trailing '-'; fix: e.g. xh1 or xh1.example.org",
                    "%s: 2 problems" % bad]
     broken = tmp_path / "broken.xml"
     broken.write_text("<installation>\n<hostname>x</installation>\n")
@@ -127,3 +132,67 @@ def test_load_reads_xml_from_file_url(tmp_path):
     f = tmp_path / "answers.xml"
     f.write_text(read("xenserver-static.xml"))
     assert answers.load("file://%s" % f)["hostname"] == "host1.lab.example"
+
+
+def test_every_translated_element_lands_on_its_native_key():
+    data = answers.parse_text(read("xenserver-everything.xml"))
+    assert dict(data) == {
+        "version": 1,
+        "storage": {"type": "ext"},
+        "disk": {"primary": "/dev/sda", "guest": ["/dev/sdb", "/dev/disk/by-id/ata-ST4000NM0035_ZC1ABCDE"]},
+        "keymap": "de",
+        "root-password": {"hash": SHA512},
+        "network": {"interface": "eno1", "mode": "static", "vlan": 42, "address": "192.0.2.10/24",
+                    "gateway": "192.0.2.1", "dns": ["192.0.2.53"]},
+        "hostname": "xh1.dc1.example.org",
+        "timezone": "Europe/London",
+        "ntp-servers": ["ntp1.dc1.example.org", "192.0.2.123"],
+        "hooks": {"installation-start": ["http://192.0.2.1/hooks/start.sh"],
+                  "filesystem-populated": ["http://192.0.2.1/hooks/post.sh"],
+                  "installation-complete": ["file:///run/media/hooks/done.sh"]},
+    }
+    assert answers.problems(data) == []
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("xenserver-upgrade.xml", {"version": 1, "mode": "upgrade", "disk": {"primary": "/dev/sda"},
+                               "hooks": {"filesystem-populated": ["http://192.0.2.1/hooks/post-upgrade.sh"]}}),
+    ("xenserver-restore.xml", {"version": 1, "mode": "restore",
+                               "disk": {"primary": "/dev/disk/by-id/ata-QEMU_HARDDISK_QM00001"}}),
+])
+def test_upgrade_and_restore_translate_to_modes(name, expected):
+    data = answers.parse_text(read(name))
+    assert dict(data) == expected and answers.problems(data) == []
+
+
+def test_double_bang_asks_at_first_boot_and_dhcp_ntp_means_no_list(image):
+    data = answers.validate(answers.parse_text(read("xenserver-ask-password-ntp-dhcp.xml")))
+    assert data["root-password"] == {"ask-at-first-boot": True} and "ntp-servers" not in data
+    plan = planmod.from_answers(data, image=image)
+    assert plan.root_password_hash is None and plan.ask_root_password_at_first_boot
+    assert plan.guest_disks == ["/dev/vdb"] and plan.keymap == "jp106" and plan.timezone == "Asia/Tokyo"
+
+
+@pytest.mark.parametrize("ntp, servers", [
+    ("", None), ('<ntp source="default"/>', None), ('<ntp/>', None),
+    ("<ntp-server>192.0.2.1</ntp-server>", ["192.0.2.1"]),
+    ('<ntp source="manual"/><ntp-servers>a.example</ntp-servers><ntp-server>b.example</ntp-server>',
+     ["a.example", "b.example"]),
+])
+def test_ntp_sources(ntp, servers):
+    data = answers.parse_text("<installation><primary-disk>sda</primary-disk><root-password>!!</root-password>%s"
+                              "</installation>" % ntp)
+    assert data.get("ntp-servers") == servers
+
+
+def test_schema_rules_on_translated_answers_name_xml_places():
+    xml = """<installation mode="upgrade">
+  <existing-installation>sda</existing-installation>
+  <admin-interface name="eth0" proto="dhcp"/>
+  <keymap>klingon</keymap>
+</installation>"""
+    assert answers.problems(answers.parse_text(xml)) == [
+        "installation/admin-interface (line 3): is not used by upgrade or restore (the host keeps its own); fix: "
+        "remove it, and change it on the host afterwards",
+        "installation/keymap (line 4): 'klingon' is not a keymap the installer knows; fix: use one of "
+        + ", ".join(catalog.keymaps())]

@@ -1,6 +1,11 @@
-"""Read answer files from file://, http(s):// or a plain path. Networking may come up after the
-installer starts, so HTTP fetches retry for a while before giving up."""
+"""Read answer files (and hook scripts) from http(s)://, file://, a plain path, or label:LABEL:/path
+(a file on the filesystem with that label, mounted read-only for the read). Networking may come up
+after the installer starts, so HTTP fetches retry for a while before giving up."""
+import hashlib
 import logging
+import os
+import re
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -8,37 +13,106 @@ import urllib.request
 
 import yaml
 
-from ..errors import AnswerFileError
+from ..errors import AnswerFileError, CommandError
+from ..mounts import mounted
+from .redact import redact_location
 from .validation import validate
 from .xenserver import looks_like_xml, parse_xml
 
 log = logging.getLogger(__name__)
 
+LABEL_LOCATION = re.compile(r"label:([^:/\s]+):(/\S+)")
+LOCATION_FORMS = "http://, https://, file:// URL, label:LABEL:/path or an absolute path"
 
-def fetch_text(location, attempts=12, delay=5.0, sleep=time.sleep, opener=urllib.request.urlopen):
-    if location.startswith("file://"):
-        location = urllib.parse.urlparse(location).path
-    if not location.startswith(("http://", "https://")):
-        try:
-            with open(location) as f:
+
+def parse_label(location):
+    """(label, path) for label:LABEL:/path, else None."""
+    m = LABEL_LOCATION.fullmatch(location)
+    return (m.group(1), m.group(2)) if m else None
+
+
+def _read_local(path, what):
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError as exc:
+        raise AnswerFileError("cannot read %s %s: %s; fix: check the path" % (what, path, exc.strerror))
+
+
+def _read_labelled(label, path, commands, what):
+    """Find the filesystem by label (blkid), mount it read-only on a temporary directory, read, unmount."""
+    device = commands.run(["blkid", "-L", label], check=False).strip()
+    if not device:
+        raise AnswerFileError("cannot read %s label:%s:%s: no filesystem is labelled %s; fix: check the label "
+                              "(`blkid -L %s`) and that the device is attached" % (what, label, path, label, label))
+    mountpoint = tempfile.mkdtemp(prefix="xenhost-label-")
+    try:
+        with mounted(commands, device, mountpoint, ["-o", "ro"]):
+            with open(os.path.join(mountpoint, path.lstrip("/")), "rb") as f:
                 return f.read()
-        except OSError as exc:
-            raise AnswerFileError("cannot read answer file %s: %s; fix: check the path" % (location, exc.strerror))
-    last = None
+    except CommandError as exc:
+        raise AnswerFileError("cannot mount %s (label %s) read-only to read the %s: %s; fix: use a filesystem the "
+                              "installer reads (ext4, vfat, iso9660)" % (device, label, what, exc.stderr.strip()))
+    except OSError as exc:
+        raise AnswerFileError("cannot read %s %s on %s (label %s): %s; fix: check the path on that filesystem"
+                              % (what, path, device, label, exc.strerror))
+    finally:
+        try:
+            os.rmdir(mountpoint)
+        except OSError:                 # still mounted (umount failed): leave it, it is on the RAM disk
+            log.warning("could not remove %s", mountpoint)
+
+
+def _read_http(location, attempts, delay, sleep, opener, what):
+    shown, last = redact_location(location), None
     for attempt in range(1, attempts + 1):
         try:
             with opener(location, timeout=30) as resp:
-                return resp.read().decode("utf-8")
+                return resp.read()
         except urllib.error.HTTPError as exc:      # the server answered: retrying will not help
-            raise AnswerFileError("cannot fetch answer file %s: HTTP %s; fix: check the URL on the server"
-                                  % (location, exc.code))
+            raise AnswerFileError("cannot fetch %s %s: HTTP %s; fix: check the URL on the server" % (what, shown, exc.code))
         except (urllib.error.URLError, OSError) as exc:
             last = exc
-            log.info("fetch %s failed (attempt %d/%d): %s", location, attempt, attempts, exc)
+            log.info("fetch %s failed (attempt %d/%d): %s", shown, attempt, attempts, exc)
             if attempt < attempts:
                 sleep(delay)
-    raise AnswerFileError("cannot fetch answer file %s: %s; fix: check the network (DHCP) and that the server is up"
-                          % (location, getattr(last, "reason", last)))
+    raise AnswerFileError("cannot fetch %s %s: %s; fix: check the network (DHCP) and that the server is up"
+                          % (what, shown, getattr(last, "reason", last)))
+
+
+def fetch_bytes(location, attempts=12, delay=5.0, sleep=time.sleep, opener=urllib.request.urlopen, commands=None,
+                what="answer file"):
+    """The bytes at location (see LOCATION_FORMS); label: needs commands (blkid, mount, umount)."""
+    label = parse_label(location)
+    if label:
+        if commands is None:
+            raise AnswerFileError("cannot read %s %s here: label: locations are read by the installer; fix: give "
+                                  "the file's path" % (what, location))
+        return _read_labelled(*label, commands, what)
+    if location.startswith(("http://", "https://")):
+        return _read_http(location, attempts, delay, sleep, opener, what)
+    if location.startswith("file://"):
+        location = urllib.parse.unquote(urllib.parse.urlparse(location).path)
+    if not location.startswith("/") and "://" in location:
+        raise AnswerFileError("cannot read %s %s: unsupported location; fix: use an %s"
+                              % (what, redact_location(location), LOCATION_FORMS))
+    return _read_local(location, what)
+
+
+def fetch_text(location, sha256=None, **fetch_kw):
+    """The answer file's text; sha256 (answerfile_sha256=) pins the exact bytes."""
+    data = fetch_bytes(location, **fetch_kw)
+    if sha256 is not None:
+        actual = hashlib.sha256(data).hexdigest()
+        if actual != sha256.lower():
+            raise AnswerFileError("answer file %s has SHA-256 %s, but answerfile_sha256= pins %s; fix: serve the "
+                                  "intended file, or put its `sha256sum` on the kernel command line"
+                                  % (redact_location(location), actual, sha256.lower()))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise AnswerFileError("answer file %s is not UTF-8 text (byte %d); fix: save it as UTF-8"
+                              % (redact_location(location), exc.start))
 
 
 def parse_text(text, source="answer file"):
@@ -54,6 +128,7 @@ def parse_text(text, source="answer file"):
                               % (source, where, getattr(exc, "problem", exc)))
 
 
-def load(location, **fetch_kw):
-    """Fetch, parse and validate; return the answers dict."""
-    return validate(parse_text(fetch_text(location, **fetch_kw), location), location)
+def load(location, sha256=None, **fetch_kw):
+    """Fetch (checking the sha256 pin), parse and validate; return the answers dict."""
+    shown = redact_location(location)
+    return validate(parse_text(fetch_text(location, sha256=sha256, **fetch_kw), shown), shown)

@@ -1,12 +1,13 @@
-"""Validate answers against schema.json and report every problem as `path.in.file: message`."""
+"""Validate answers against schema.json and the rules (rules.py); report every problem as
+`path.in.file: problem; fix: ...`, sorted by place in the file."""
 import functools
-import ipaddress
 import json
 import os
 
 import jsonschema
 
 from ..errors import AnswerFileError
+from . import rules
 
 SCHEMA_PATH = os.path.join(os.path.dirname(__file__), "schema.json")
 # Values under these keys are secrets: messages for them never quote the value.
@@ -19,16 +20,32 @@ def schema():
         return json.load(f)
 
 
+def hook_stages():
+    """The hook stages, in the order the install reaches them (schema.json's hooks keys)."""
+    return tuple(schema()["properties"]["hooks"]["properties"])
+
+
+def interactive_sections():
+    """Sections the screens can ask (schema.json's interactive-sections names)."""
+    return tuple(schema()["properties"]["interactive-sections"]["items"]["enum"])
+
+
 def _plain_path(parts):
     return ".".join(str(p) for p in parts) or "(top level)"
 
 
-def _message(error, _path=_plain_path):
-    """_path shows a native path; translated XML answers (xenserver.XmlAnswers.where) name the XML place."""
+def _native_sort_key(parts):
+    return [(1, p) if isinstance(p, int) else (0, str(p)) for p in parts]
+
+
+def _message(error, _path=_plain_path, _required_fix=None):
+    """_path shows a native path; translated XML answers (xenserver.XmlAnswers.where) name the XML place
+    and _required_fix says in XML words what to add."""
     path = list(error.absolute_path)
     if error.validator == "required":
         missing = error.message.split("'")[1]
-        return "%s: is required" % _path(path + [missing])
+        fix = _required_fix(path + [missing]) if _required_fix else error.schema.get("x-required-fix", "add it")
+        return "%s: is required; fix: %s" % (_path(path + [missing]), fix)
     if error.validator == "additionalProperties" and not any(k in SECRET_KEYS for k in path):
         allowed = sorted(error.schema.get("properties", {}))
         extra = sorted(set(error.instance) - set(allowed))
@@ -38,48 +55,29 @@ def _message(error, _path=_plain_path):
     if custom:
         return "%s: %s" % (_path(path), custom)
     if any(k in SECRET_KEYS for k in path):        # never echo a secret value
-        return "%s: invalid value" % _path(path)
-    return "%s: %s" % (_path(path), error.message)
-
-
-def _semantic_problems(answers, _path=_plain_path):
-    """Checks JSON schema cannot express well: IP address syntax."""
-    out = []
-    net = answers.get("network") or {}
-    checks = [("address", ipaddress.ip_interface), ("gateway", ipaddress.ip_address)]
-    for key, parse in checks:
-        if key in net:
-            try:
-                parse(net[key])
-                if key == "address" and "/" not in net[key]:
-                    raise ValueError
-            except ValueError:
-                out.append("%s: %r is not valid; fix: e.g. %s" % (
-                    _path(["network", key]), net[key], "192.0.2.10/24" if key == "address" else "192.0.2.1"))
-    for i, server in enumerate(net.get("dns") or []):
-        try:
-            ipaddress.ip_address(server)
-        except ValueError:
-            out.append("%s: %r is not an IP address" % (_path(["network", "dns", i]), server))
-    return out
+        return "%s: invalid value; fix: see the answer file reference" % _path(path)
+    return "%s: %s; fix: see the answer file reference" % (_path(path), error.message)
 
 
 def problems(answers):
     """Every problem in the answers, sorted by place in the file; [] when valid."""
     if not isinstance(answers, dict):
-        return ["(top level): must be a mapping of keys (version, disk, root-password, ...)"]
-    validator_cls = jsonschema.validators.validator_for(schema())
-    # XML answers (xenserver.XmlAnswers) sort by line in the XML, native ones by key path
-    sort_key = getattr(answers, "sort_key", None) or (lambda parts: [str(p) for p in parts])
-    errors = sorted(validator_cls(schema()).iter_errors(answers), key=lambda e: sort_key(e.absolute_path))
-    where = getattr(answers, "where", None)          # XML answers: name the XML element, not the key
-    path_fn = where if where is not None else _plain_path
-    found = []
-    for error in errors:
-        msg = _message(error, path_fn)
-        if msg not in found:
-            found.append(msg)
-    return found or _semantic_problems(answers, path_fn)
+        return ["(top level): must be a mapping of keys (version, disk, root-password, ...); fix: start from the "
+                "example in the answer file reference"]
+    # XML answers (xenserver.XmlAnswers) name XML places and sort by line; native ones by key path
+    where = getattr(answers, "where", None)
+    path_fn = where or _plain_path
+    sort_key = getattr(answers, "sort_key", None) or _native_sort_key
+    validator = jsonschema.validators.validator_for(schema())(schema())
+    required_fix = getattr(answers, "required_fix", None)
+    found = [(list(e.absolute_path), _message(e, path_fn, required_fix))
+             for e in validator.iter_errors(answers)]
+    found += [(parts, "%s: %s" % (path_fn(parts), text)) for parts, text in rules.problems(answers)]
+    out = []
+    for _, text in sorted(found, key=lambda item: sort_key(item[0])):
+        if text not in out:
+            out.append(text)
+    return out
 
 
 def validate(answers, source="answer file"):

@@ -1,73 +1,131 @@
 """XenServer/XCP-ng XML answer files, translated into the native answer dict.
 
-The translation only maps syntax; every rule about values (disk paths, host names, hashes, addresses)
-stays in schema.json / validation.py, which run on the translated dict exactly as on a YAML file.
-The dict carries `origins` so those messages name XML places (`installation/admin-interface@proto`)
-instead of native keys.
+The translation only maps syntax; every rule about values (disk paths, host names, hashes, addresses,
+time zones, keymaps) stays in schema.json / rules.py, which run on the translated dict exactly as on a
+YAML file. The dict carries `origins` so those messages name XML places
+(`installation/admin-interface@proto (line 7)`) instead of native keys.
 
-Elements the native schema cannot express yet are refused with the element, its line and what to do,
-never silently dropped. Safely ignored (they ask for what xenhost always does):
+TRANSLATION below maps each element onto its native key (the reference doc shows it).
+
+Elements xenhost cannot honour are refused with the element, its line and what to do, never
+silently dropped. Safely ignored (they ask for what xenhost always does):
   <source type="local">              the installer media is our only source
   <network-backend>bridge<...>      the Linux bridge (xenbr0) is our only network backend
-  <installation srtype="lvm">        the local SR is always LVM (firstboot contract: type lvm)
   <primary-disk guest-storage="yes"> the rest of the primary disk always becomes the local SR
-
-Security: the document is parsed with expat directly; a DOCTYPE (and with it every entity
-declaration, internal or external) is refused before anything is expanded, and external
-entities are never resolved.
 """
 import ipaddress
 import re
-import xml.etree.ElementTree as ET
-from xml.parsers import expat
 
 from ..errors import AnswerFileError
+from .validation import hook_stages
+from .xmlparse import parse_safely
 
-ROOT = "installation"
+# (XML, native key, note): how each element lands; rendered into answerfile-reference.md
+TRANSLATION = [
+    ('<installation>, <installation mode="fresh">', "mode: install", ""),
+    ('<installation mode="upgrade">', "mode: upgrade", ""),
+    ("<restore>", "mode: restore", "holds only <backup-disk> and <script>"),
+    ('<installation mode="reinstall">', "(refused)", "xenhost has no backup-then-erase mode: use upgrade or fresh"),
+    ("installation@srtype, @sr-type", "storage.type", "lvm or ext"),
+    ("<primary-disk> (fresh), <existing-installation> (upgrade), <backup-disk> (restore)", "disk.primary",
+     "a bare name (sda) means /dev/sda"),
+    ("<guest-disks><guest-disk>, <guest-disk>", "disk.guest", ""),
+    ("<keymap>", "keymap", ""),
+    ('<root-password type="plaintext|hash">', "root-password.plaintext / .hash", "type defaults to plaintext"),
+    ("<root-password>!!</root-password>", "root-password.ask-at-first-boot: true", ""),
+    ("<admin-interface name= | hwaddr=>", "network.interface", ""),
+    ("<admin-interface proto=>", "network.mode", "dhcp or static (none is refused)"),
+    ("<admin-interface vlan=>", "network.vlan", ""),
+    ("<ipaddr> + <subnet>, <gateway>", "network.address (CIDR), network.gateway", "subnet: netmask or prefix"),
+    ("<name-server>", "network.dns", ""),
+    ("<hostname>", "hostname", ""),
+    ("<timezone>", "timezone", ""),
+    ('<ntp source="manual"> + <ntp-server>', "ntp-servers", "<ntp-server> alone means manual"),
+    ('<ntp source="default|dhcp">', "(no ntp-servers)", "DHCP's servers, else Debian's pool (systemd-timesyncd)"),
+    ('<script stage="S" type="url">', "hooks.S", "also gets XenServer's argument ($1)"),
+    ('<source type="local">, <network-backend>bridge', "(nothing)", "what xenhost always does"),
+    ('<primary-disk guest-storage="no">', "(refused)", "the rest of the primary disk always becomes storage"),
+    ('<source type="url|nfs">, <network-backend>openvswitch', "(refused)", "the dom0 image comes from the media; "
+                                                                           "the Linux bridge is the only backend"),
+    ('<admin-interface proto="none" | protov6=>, <ipv6>, <gatewayv6>', "(refused)", "IPv4 management only"),
+    ('<ntp source="none">, <script type="nfs">', "(refused)", "time sync stays on; serve scripts over http(s)"),
+]
 
-# Where each native key comes from, for keys whose element is absent (e.g. "is required").
-DEFAULT_ORIGINS = {
-    (): ROOT,
-    ("version",): ROOT,
-    ("disk",): ROOT + "/primary-disk",
-    ("disk", "primary"): ROOT + "/primary-disk",
-    ("root-password",): ROOT + "/root-password",
-    ("hostname",): ROOT + "/hostname",
-    ("network",): ROOT + "/admin-interface",
-    ("network", "interface"): ROOT + "/admin-interface@name|hwaddr",
-    ("network", "mode"): ROOT + "/admin-interface@proto",
-    ("network", "address"): ROOT + "/admin-interface/ipaddr",
-    ("network", "gateway"): ROOT + "/admin-interface/gateway",
-    ("network", "dns"): ROOT + "/name-server",
-}
+# installation@mode -> native mode ("reinstall" is refused: see _Translator.root)
+MODES = {"fresh": "install", "upgrade": "upgrade"}
+# The element that names the disk, per native mode, and how the user picks that mode.
+DISK_ELEMENT = {"install": "primary-disk", "upgrade": "existing-installation", "restore": "backup-disk"}
+MODE_SYNTAX = {"install": '<installation mode="fresh">', "upgrade": '<installation mode="upgrade">',
+               "restore": "<restore>"}
 
 # element -> (allowed attributes, may appear more than once)
 ELEMENTS = {
-    "primary-disk": ({"guest-storage"}, False),
+    "primary-disk": ({"guest-storage", "gueststorage"}, False),
+    "existing-installation": (set(), False),
+    "backup-disk": (set(), False),
+    "guest-disks": (set(), False),
+    "guest-disk": (set(), True),
     "root-password": ({"type"}, False),
     "source": ({"type"}, False),
     "admin-interface": ({"name", "hwaddr", "proto", "vlan", "protov6"}, False),
     "name-server": (set(), True),
     "hostname": (set(), False),
+    "keymap": (set(), False),
+    "timezone": (set(), False),
+    "ntp": ({"source"}, False),
+    "ntp-server": (set(), True),
+    "ntp-servers": (set(), True),           # XenServer's deprecated spelling of ntp-server
+    "script": ({"stage", "type"}, True),
     "network-backend": (set(), False),
 }
-ADMIN_CHILDREN = {"ipaddr", "subnet", "gateway"}
+# Elements holding elements (the rest hold only text), and what <restore> may hold.
+CONTAINERS = {"admin-interface": {"ipaddr", "subnet", "gateway"}, "guest-disks": {"guest-disk"}}
+RESTORE_ELEMENTS = {"backup-disk", "script"}
+TEXT_KEYS = {"hostname": "hostname", "keymap": "keymap", "timezone": "timezone"}
+NTP_SOURCES = ("manual", "default", "dhcp", "none")
 
-# Known XenServer elements xenhost cannot honour yet: element -> what to do instead.
+# Known XenServer elements xenhost cannot honour: element -> what to do instead.
 UNSUPPORTED = {
-    "guest-disk": "only the primary disk is used (its free space becomes the local storage repository); "
-                  "fix: remove <guest-disk> and add the disk as a storage repository after installation",
-    "keymap": "fix: remove <keymap> (the US layout is used) and set the keymap after installation",
-    "timezone": "fix: remove <timezone> (UTC is used) and set the time zone after installation",
-    "ntp": "fix: remove <ntp> and configure time synchronisation after installation",
-    "ntp-servers": "fix: remove <ntp-servers> and configure time synchronisation after installation",
-    "ntp-server": "fix: remove <ntp-server> and configure time synchronisation after installation",
-    "script": "xenhost runs no installer hooks; fix: remove <script> and run the commands after installation",
-    "existing-installation": "upgrades are not possible yet; fix: remove it and use <installation "
-                             "mode=\"fresh\"> (erases the disk)",
-    "backup-disk": "restore from backup is not possible yet; fix: remove it and use <installation "
-                   "mode=\"fresh\"> (erases the disk)",
+    "driver-source": "driver supplemental packs are not supported; fix: remove it (drivers come with the dom0 kernel)",
+    "fcoe-interface": "FCoE is not supported; fix: remove it and use a local or directly attached disk",
+    "bootloader": "xenhost always installs GRUB for both BIOS and UEFI; fix: remove it",
+    "ui-confirmation-prompt": "an unattended install never stops to ask; fix: remove it (to choose the disk on "
+                              "screen, use a YAML answer file with interactive-sections: [disk])",
+    "post-install-script": "fix: use <script stage=\"filesystem-populated\" type=\"url\">URL</script>, its "
+                           "replacement",
+    "install-failed-script": "fix: use <script stage=\"installation-complete\" type=\"url\">URL</script> (it runs "
+                             "after success and failure; $1 / XENHOST_STATUS says which)",
 }
+_LINE = re.compile(r"\(line (\d+)\)")
+
+
+def _default_origins(root, mode):
+    """Where each native key comes from when its element is absent (e.g. "is required")."""
+    disk = "%s/%s" % (root, DISK_ELEMENT[mode])
+    admin = root + "/admin-interface"
+    return {
+        (): root, ("version",): root, ("mode",): root + "@mode", ("storage",): root + "@srtype",
+        ("disk",): disk, ("disk", "primary"): disk, ("disk", "guest"): root + "/guest-disks",
+        ("root-password",): root + "/root-password", ("hostname",): root + "/hostname",
+        ("keymap",): root + "/keymap", ("timezone",): root + "/timezone", ("ntp-servers",): root + "/ntp-server",
+        ("hooks",): root + "/script", ("network",): admin, ("network", "interface"): admin + "@name|hwaddr",
+        ("network", "mode"): admin + "@proto", ("network", "vlan"): admin + "@vlan",
+        ("network", "address"): admin + "/ipaddr", ("network", "gateway"): admin + "/gateway",
+        ("network", "dns"): root + "/name-server",
+    }
+
+
+def _required_fixes(mode):
+    """The fix for `is required`, in XML words."""
+    disk = DISK_ELEMENT[mode]
+    return {
+        ("disk",): "add <%s>sda</%s>" % (disk, disk),
+        ("disk", "primary"): "add <%s>sda</%s>" % (disk, disk),
+        ("root-password",): "add <root-password type=\"hash\">$6$...</root-password>, or "
+                            "<root-password>!!</root-password> to ask for it at first boot",
+        ("network", "address"): "add <ipaddr> and <subnet> inside <admin-interface>",
+        ("network", "gateway"): "add <gateway> inside <admin-interface>",
+    }
 
 
 class XmlAnswers(dict):
@@ -75,18 +133,24 @@ class XmlAnswers(dict):
 
     source_format = "xml"
 
-    def __init__(self, data, origins):
+    def __init__(self, data, origins, root="installation", mode="install"):
         super().__init__(data)
         self.origins = origins
+        self.defaults = _default_origins(root, mode)
+        self.fixes = _required_fixes(mode)
+        self.root = root
 
     def where(self, parts):
         """XML place for a native path such as ["network", "dns", 0]."""
         parts = tuple(parts)
         for n in range(len(parts), -1, -1):        # the deepest known place; a present element
-            for table in (self.origins, DEFAULT_ORIGINS):   # (with its line) before the default name
+            for table in (self.origins, self.defaults):    # (with its line) before the default name
                 if parts[:n] in table:
                     return table[parts[:n]]
-        return ROOT
+        return self.root
+
+    def required_fix(self, parts):
+        return self.fixes.get(tuple(parts), "add the element")
 
     def sort_key(self, parts):
         """Order problems by line in the XML (places without a line, e.g. missing elements, last)."""
@@ -94,54 +158,26 @@ class XmlAnswers(dict):
         return (int(m.group(1)) if m else 1 << 30, [str(p) for p in parts])
 
 
-_LINE = re.compile(r"\(line (\d+)\)")
-
-
 def looks_like_xml(text):
     """Detect by content: the first non-blank character (after a BOM) is '<'."""
     return text.lstrip("\ufeff \t\r\n").startswith("<")
 
 
-class _Refused(Exception):
-    pass
-
-
-def _parse(text, source):
-    """Return (root element, {element: line}); AnswerFileError if not well-formed or not safe."""
-    builder = ET.TreeBuilder()
-    lines = {}
-    parser = expat.ParserCreate()
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-
-    def start(tag, attrs):
-        lines[builder.start(tag, attrs)] = parser.CurrentLineNumber
-
-    def refuse_doctype(*_):
-        raise _Refused("line %d: a DOCTYPE declaration is not accepted in answer files (it can define entities); "
-                       "fix: remove the <!DOCTYPE ...> line" % parser.CurrentLineNumber)
-
-    def refuse_entity(*_):
-        raise _Refused("line %d: entity declarations and external entities are not accepted; fix: remove them"
-                       % parser.CurrentLineNumber)
-
-    parser.StartElementHandler = start
-    parser.EndElementHandler = builder.end
-    parser.CharacterDataHandler = builder.data
-    parser.StartDoctypeDeclHandler = refuse_doctype
-    parser.EntityDeclHandler = refuse_entity
-    parser.ExternalEntityRefHandler = refuse_entity
-    try:
-        parser.Parse(text, True)
-    except _Refused as exc:
-        raise AnswerFileError("%s: %s" % (source, exc))
-    except expat.ExpatError as exc:
-        msg = "line %d column %d: %s" % (exc.lineno, exc.offset + 1, expat.ErrorString(exc.code))
-        raise AnswerFileError("%s: is not well-formed XML (%s); fix: correct the syntax there" % (source, msg))
-    return builder.close(), lines
-
-
 def _text(el):
     return (el.text or "").strip()
+
+
+def _device(name):
+    """A bare kernel name (sda) means /dev/sda; anything else goes to the schema as given."""
+    return "/dev/" + name if name and not name.startswith("/") else name
+
+
+def _prefix(subnet):
+    """A dotted netmask (255.255.255.0) as a prefix length; anything else as given (the rules judge)."""
+    try:
+        return str(ipaddress.IPv4Network("0.0.0.0/" + subnet).prefixlen)
+    except ValueError:
+        return subnet
 
 
 class _Translator:
@@ -150,6 +186,9 @@ class _Translator:
         self.problems = []
         self.origins = {}
         self.answers = {"version": 1}
+        self.root_tag, self.mode = "installation", "install"
+        self.ntp = None                 # the <ntp> element
+        self.ntp_servers = []           # [(element, place)]
 
     def place(self, path, el=None, attr=None):
         where = path + ("@" + attr if attr else "")
@@ -169,96 +208,194 @@ class _Translator:
 
     # -- the document -------------------------------------------------------------------------
     def root(self, root):
+        self.root_tag = root.tag
         if root.tag == "restore":
-            self.problem("restore", root, "<restore> is not supported yet (restore from backup); fix: use "
-                         "<installation mode=\"fresh\"> for a new installation (erases the disk)")
+            self.mode = "restore"
+            self.unknown_attributes(root.tag, root, set())
+        elif root.tag == "installation":
+            self.installation_attributes(root)
+        else:
+            self.problem(root.tag, root, "unknown root element; fix: the document must be <installation "
+                         "mode=\"fresh|upgrade\"> ... </installation> or <restore> ... </restore>")
             return
-        if root.tag != ROOT:
-            self.problem(root.tag, root, "unknown root element; fix: the document must be "
-                         "<installation mode=\"fresh\"> ... </installation>")
-            return
-        self.unknown_attributes(ROOT, root, {"mode", "srtype"})
-        mode = root.get("mode", "fresh")       # XenServer's default when mode is omitted
-        if mode in ("upgrade", "reinstall"):
-            self.problem(ROOT, root, "<installation mode=\"%s\"> is not supported yet; fix: use mode=\"fresh\" "
-                         "(erases the primary disk and installs anew)" % mode, "mode")
-        elif mode != "fresh":
-            self.problem(ROOT, root, "must be fresh (or upgrade/reinstall, not supported yet)", "mode")
-        srtype = root.get("srtype")
-        if srtype is not None and srtype.lower() != "lvm":
-            self.problem(ROOT, root, "srtype=\"%s\" is not supported yet: the local storage repository is always "
-                         "LVM; fix: omit srtype or use srtype=\"lvm\"" % srtype, "srtype")
+        if self.mode != "install":
+            self.answers["mode"] = self.mode
+            self.origin(("mode",), root.tag, root, "mode" if root.tag == "installation" else None)
         counts = {}
         for child in root:
             counts[child.tag] = counts.get(child.tag, 0) + 1
-            path = "%s/%s" % (ROOT, child.tag)
-            if child.tag in UNSUPPORTED:
-                self.problem(path, child, "<%s> is not supported yet; %s" % (child.tag, UNSUPPORTED[child.tag]))
-                continue
-            if child.tag not in ELEMENTS:
-                self.problem(path, child, "unknown element; fix: remove it (known: %s)"
-                             % ", ".join(sorted(ELEMENTS)))
-                continue
-            allowed, repeat = ELEMENTS[child.tag]
-            if counts[child.tag] > 1 and not repeat:
-                self.problem(path, child, "given more than once; fix: keep one <%s>" % child.tag)
-                continue
-            self.unknown_attributes(path, child, allowed)
-            for sub in child:
-                if child.tag != "admin-interface":
-                    self.problem("%s/%s" % (path, sub.tag), sub, "unexpected child element; fix: <%s> holds "
-                                 "only text" % child.tag)
-            getattr(self, "el_" + child.tag.replace("-", "_"))(path, child, counts[child.tag])
+            self.element("%s/%s" % (root.tag, child.tag), child, counts[child.tag])
+        self.finish_ntp()
 
-    def el_primary_disk(self, path, el, _n):
-        storage = el.get("guest-storage", "yes").lower()
-        if storage in ("no", "false"):
-            self.problem(path, el, "guest-storage=\"no\" is not supported yet: the rest of the primary disk "
-                         "always becomes the local storage repository; fix: omit guest-storage or set it to yes",
-                         "guest-storage")
-        elif storage not in ("yes", "true"):
-            self.problem(path, el, "must be yes or no", "guest-storage")
-        name = _text(el)
-        # a bare kernel name (sda) means /dev/sda; anything else goes to the schema as given
-        self.answers["disk"] = {"primary": "/dev/" + name if name and not name.startswith("/") else name}
+    def installation_attributes(self, root):
+        self.unknown_attributes("installation", root, {"mode", "srtype", "sr-type"})
+        mode = root.get("mode", "fresh")       # XenServer's default when mode is omitted
+        if mode == "reinstall":
+            self.problem("installation", root, "mode=\"reinstall\" (back up, then install anew without keeping "
+                         "settings) is not available; fix: use mode=\"upgrade\" to keep the host's settings (with a "
+                         "backup), or mode=\"fresh\" to erase the disk (no backup)", "mode")
+        elif mode not in MODES:
+            self.problem("installation", root, "must be fresh or upgrade (or use <restore>); fix: pick one", "mode")
+        self.mode = MODES.get(mode, "install")
+        for attr in ("srtype", "sr-type"):
+            if root.get(attr) is not None:
+                self.answers["storage"] = {"type": root.get(attr)}
+                self.origin(("storage",), "installation", root, attr)
+                self.origin(("storage", "type"), "installation", root, attr)
+
+    def element(self, path, child, n):
+        if child.tag in UNSUPPORTED:
+            self.problem(path, child, "<%s> is not supported; %s" % (child.tag, UNSUPPORTED[child.tag]))
+            return
+        if child.tag not in ELEMENTS:
+            self.problem(path, child, "unknown element; fix: remove it (known: %s)" % ", ".join(sorted(ELEMENTS)))
+            return
+        if self.root_tag == "restore" and child.tag not in RESTORE_ELEMENTS:
+            self.problem(path, child, "is not used by <restore> (restore boots the backed-up version with its own "
+                         "settings); fix: remove it")
+            return
+        allowed, repeat = ELEMENTS[child.tag]
+        if n > 1 and not repeat:
+            self.problem(path, child, "given more than once; fix: keep one <%s>" % child.tag)
+            return
+        self.unknown_attributes(path, child, allowed)
+        if child.tag not in CONTAINERS:
+            for sub in child:
+                self.problem("%s/%s" % (path, sub.tag), sub, "unexpected child element; fix: <%s> holds only text"
+                             % child.tag)
+        if child.tag in TEXT_KEYS:
+            self.answers[TEXT_KEYS[child.tag]] = _text(child)
+            self.origin((TEXT_KEYS[child.tag],), path, child)
+            return
+        getattr(self, "el_" + child.tag.replace("-", "_"))(path, child, n)
+
+    # -- disks ----------------------------------------------------------------------------------
+    def disk_element(self, path, el):
+        expected = DISK_ELEMENT[self.mode]
+        if el.tag != expected:
+            mode = next(m for m, tag in DISK_ELEMENT.items() if tag == el.tag)
+            self.problem(path, el, "is only used with %s; fix: name the disk with <%s>"
+                         % (MODE_SYNTAX[mode], expected))
+            return
+        self.answers.setdefault("disk", {})["primary"] = _device(_text(el))
         self.origin(("disk",), path, el)
         self.origin(("disk", "primary"), path, el)
 
+    def el_primary_disk(self, path, el, _n):
+        attr = "guest-storage" if el.get("guest-storage") is not None else "gueststorage"
+        storage = el.get(attr, "yes").lower()
+        if storage in ("no", "false"):
+            self.problem(path, el, "%s=\"no\" is not supported: the rest of the primary disk always becomes the "
+                         "local storage repository; fix: omit %s or set it to yes" % (attr, attr), attr)
+        elif storage not in ("yes", "true"):
+            self.problem(path, el, "must be yes or no; fix: omit it (yes)", attr)
+        self.disk_element(path, el)
+
+    def el_existing_installation(self, path, el, _n):
+        self.disk_element(path, el)
+
+    el_backup_disk = el_existing_installation
+
+    def el_guest_disks(self, path, el, _n):
+        for n, sub in enumerate(el, 1):
+            if sub.tag == "guest-disk":
+                self.guest_disk("%s/guest-disk[%d]" % (path, n), sub)
+            else:
+                self.problem("%s/%s" % (path, sub.tag), sub, "unknown element; fix: <guest-disks> holds only "
+                             "<guest-disk> elements")
+
+    def el_guest_disk(self, path, el, n):
+        self.guest_disk("%s[%d]" % (path, n), el)
+
+    def guest_disk(self, place, el):
+        guests = self.answers.setdefault("disk", {}).setdefault("guest", [])
+        guests.append(_device(_text(el)))
+        if len(guests) == 1:
+            self.origin(("disk", "guest"), place, el)
+        self.origin(("disk", "guest", len(guests) - 1), place, el)
+
+    # -- password, source, backend ---------------------------------------------------------------
     def el_root_password(self, path, el, _n):
-        kind = el.get("type", "plaintext")     # XenServer's default
+        kind = el.get("type", "plaintext")     # XenServer's default before it became "hash"
         text = _text(el)
-        if text == "!!":
-            self.problem(path, el, "\"!!\" (ask for the password at first boot) is not supported yet; fix: give "
-                         "the password (type=\"plaintext\") or a crypt hash (type=\"hash\")")
+        if text == "!!":                       # XenServer: no password now, ask at first boot
+            self.answers["root-password"] = {"ask-at-first-boot": True}
+        elif kind not in ("plaintext", "hash"):
+            self.problem(path, el, "must be plaintext or hash; fix: pick one", "type")   # never echo the secret
             return
-        if kind not in ("plaintext", "hash"):
-            self.problem(path, el, "must be plaintext or hash", "type")     # never echo the secret
-            return
-        self.answers["root-password"] = {kind: text}
+        else:
+            self.answers["root-password"] = {kind: text}
+            self.origin(("root-password", kind), path, el)
         self.origin(("root-password",), path, el)
-        self.origin(("root-password", kind), path, el)
 
     def el_source(self, path, el, _n):
         kind = el.get("type")
         if kind in ("url", "nfs"):
-            self.problem(path, el, "<source type=\"%s\"> is not supported yet; fix: install from the local "
-                         "media (omit <source> or use type=\"local\")" % kind, "type")
+            self.problem(path, el, "<source type=\"%s\"> is not supported: the dom0 image comes from the installer's "
+                         "media; fix: omit <source> or use type=\"local\"" % kind, "type")
         elif kind != "local":
-            self.problem(path, el, "must be local (url and nfs are not supported yet); fix: omit <source> or use "
+            self.problem(path, el, "must be local (url and nfs are not supported); fix: omit <source> or use "
                          "type=\"local\"", "type")
 
     def el_network_backend(self, path, el, _n):
         backend = _text(el)
         if backend in ("openvswitch", "vswitch"):
-            self.problem(path, el, "<network-backend>%s</network-backend> is not supported yet: the Linux bridge is "
+            self.problem(path, el, "<network-backend>%s</network-backend> is not supported: the Linux bridge is "
                          "the only backend; fix: remove it or use bridge" % backend)
         elif backend != "bridge":
-            self.problem(path, el, "must be bridge (openvswitch is not supported yet)")
+            self.problem(path, el, "must be bridge (openvswitch is not supported); fix: remove it or use bridge")
 
-    def el_hostname(self, path, el, _n):
-        self.answers["hostname"] = _text(el)
-        self.origin(("hostname",), path, el)
+    # -- time ---------------------------------------------------------------------------------------
+    def el_ntp(self, path, el, _n):
+        self.ntp = (path, el)
 
+    def el_ntp_server(self, path, el, n):
+        self.ntp_servers.append((el, "%s[%d]" % (path, n)))
+
+    el_ntp_servers = el_ntp_server
+
+    def finish_ntp(self):
+        """<ntp source> and the <ntp-server> list together: manual needs servers, the others take none.
+        Without a source, XenServer's default: manual when servers are given."""
+        path, el = self.ntp or ("installation/ntp", None)
+        source = (el.get("source") if el is not None else None) or ("manual" if self.ntp_servers else "default")
+        if source not in NTP_SOURCES:
+            self.problem(path, el, "must be manual, default, dhcp or none; fix: pick one", "source")
+        elif source == "none":
+            self.problem(path, el, "turning time synchronisation off is not supported; fix: use source=\"default\" "
+                         "(DHCP's servers, else Debian's pool) or \"manual\" with <ntp-server>", "source")
+        elif source == "manual" and not self.ntp_servers:
+            self.problem(path, el, "source=\"manual\" needs at least one <ntp-server>; fix: add "
+                         "<ntp-server>0.pool.ntp.org</ntp-server> or use source=\"default\"", "source")
+        elif source != "manual" and self.ntp_servers:
+            first, place = self.ntp_servers[0]
+            self.problem(place, first, "is only used with <ntp source=\"manual\"> (source is \"%s\"); fix: remove "
+                         "it or set source=\"manual\"" % source)
+        elif source == "manual":
+            self.answers["ntp-servers"] = [_text(server) for server, _ in self.ntp_servers]
+            for i, (server, place) in enumerate(self.ntp_servers):
+                self.origin(("ntp-servers", i), place, server)
+            self.origin(("ntp-servers",), self.ntp_servers[0][1], self.ntp_servers[0][0])
+
+    # -- hooks ----------------------------------------------------------------------------------------
+    def el_script(self, path, el, n):
+        place = "%s[%d]" % (path, n)
+        stage, kind = el.get("stage"), el.get("type", "url")
+        if stage not in hook_stages():
+            self.problem(place, el, "must be one of %s; fix: pick the stage the script should run at"
+                         % ", ".join(hook_stages()), "stage")
+        elif kind == "nfs":
+            self.problem(place, el, "type=\"nfs\" is not supported; fix: serve the script over http(s) (or give a "
+                         "file:// URL) and use type=\"url\"", "type")
+        elif kind != "url":
+            self.problem(place, el, "must be url; fix: use type=\"url\"", "type")
+        else:
+            stage_list = self.answers.setdefault("hooks", {}).setdefault(stage, [])
+            stage_list.append(_text(el))
+            self.origin(("hooks",), place, el)
+            self.origin(("hooks", stage, len(stage_list) - 1), place, el)
+
+    # -- network ---------------------------------------------------------------------------------------
     def el_name_server(self, path, el, n):
         dns = self.answers.setdefault("network", {}).setdefault("dns", [])
         dns.append(_text(el))
@@ -267,43 +404,56 @@ class _Translator:
     def el_admin_interface(self, path, el, _n):
         net = self.answers.setdefault("network", {})
         self.origin(("network",), path, el)
-        if el.get("vlan") is not None:
-            self.problem(path, el, "a VLAN on the management interface is not supported yet; fix: remove vlan= "
-                         "and use an untagged port", "vlan")
         if el.get("protov6") is not None:
             self.problem(path, el, "IPv6 on the management interface is not supported yet; fix: remove protov6=",
                          "protov6")
+        vlan = el.get("vlan")
+        if vlan is not None:                    # not a number: the schema's message
+            net["vlan"] = int(vlan) if vlan.strip().isdigit() else vlan
+            self.origin(("network", "vlan"), path, el, "vlan")
+        self.interface(path, el, net)
+        self.proto(path, el, net)
+        self.static_address(path, el, net, self.admin_children(path, el))
+
+    def interface(self, path, el, net):
         name, hwaddr = el.get("name"), el.get("hwaddr")
         if name is not None and hwaddr is not None:
-            self.problem(path, el, "give name= or hwaddr=, not both", "hwaddr")
+            self.problem(path, el, "give name= or hwaddr=, not both; fix: remove one", "hwaddr")
         elif name is None and hwaddr is None:
-            self.problem(path, el, "is required: give name=\"eth0\" (or a kernel name) or hwaddr=\"52:54:00:..\"",
-                         "name|hwaddr")
+            self.problem(path, el, "is required; fix: give name=\"eth0\" (or a kernel name) or "
+                         "hwaddr=\"52:54:00:..\"", "name|hwaddr")
         else:
             attr = "name" if name is not None else "hwaddr"
             net["interface"] = el.get(attr)
             self.origin(("network", "interface"), path, el, attr)
+
+    def proto(self, path, el, net):
         proto = el.get("proto")
         if proto is None:
-            self.problem(path, el, "is required: dhcp or static", "proto")
+            self.problem(path, el, "is required; fix: give proto=\"dhcp\" or proto=\"static\"", "proto")
         elif proto == "none":
-            self.problem(path, el, "proto=\"none\" is not supported yet: the management interface needs an "
+            self.problem(path, el, "proto=\"none\" is not supported yet: the management interface needs an IPv4 "
                          "address; fix: use dhcp or static", "proto")
         else:
             net["mode"] = proto                 # any other value: the schema's own message
             self.origin(("network", "mode"), path, el, "proto")
+
+    def admin_children(self, path, el):
         found = {}
         for sub in el:
             sub_path = "%s/%s" % (path, sub.tag)
             if sub.tag in ("ipv6", "gatewayv6"):
                 self.problem(sub_path, sub, "IPv6 on the management interface is not supported yet; fix: remove it")
-            elif sub.tag not in ADMIN_CHILDREN:
+            elif sub.tag not in CONTAINERS["admin-interface"]:
                 self.problem(sub_path, sub, "unknown element; fix: remove it (known: %s)"
-                             % ", ".join(sorted(ADMIN_CHILDREN)))
+                             % ", ".join(sorted(CONTAINERS["admin-interface"])))
             elif sub.tag in found:
                 self.problem(sub_path, sub, "given more than once; fix: keep one <%s>" % sub.tag)
             else:
                 found[sub.tag] = sub
+        return found
+
+    def static_address(self, path, el, net, found):
         ip, subnet = found.get("ipaddr"), found.get("subnet")
         if (ip is None) != (subnet is None):
             missing, have = ("subnet", ip) if subnet is None else ("ipaddr", subnet)
@@ -319,21 +469,13 @@ class _Translator:
             self.origin(("network", "gateway"), path + "/gateway", found["gateway"])
 
 
-def _prefix(subnet):
-    """A dotted netmask (255.255.255.0) as a prefix length; anything else as given (the schema judges)."""
-    try:
-        return str(ipaddress.IPv4Network("0.0.0.0/" + subnet).prefixlen)
-    except ValueError:
-        return subnet
-
-
 def parse_xml(text, source="answer file"):
     """XML text -> XmlAnswers (not yet schema-validated). AnswerFileError for XML-level problems."""
-    root, lines = _parse(text, source)
+    root, lines = parse_safely(text, source)
     tr = _Translator(lines)
     tr.root(root)
     if tr.problems:
         n = len(tr.problems)
         raise AnswerFileError("%s is invalid (%d problem%s):\n  %s" % (source, n, "" if n == 1 else "s",
                                                                        "\n  ".join(tr.problems)), tr.problems)
-    return XmlAnswers(tr.answers, tr.origins)
+    return XmlAnswers(tr.answers, tr.origins, tr.root_tag, tr.mode)

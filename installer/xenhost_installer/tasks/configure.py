@@ -1,11 +1,14 @@
-"""Configuration written into the target: fstab, hostname, password, first-boot data, logs."""
+"""Configuration written into the target: fstab, hostname, password, logs. (Keymap, time zone, NTP:
+regional.py; first-boot data: firstboot.py.)"""
+import logging
 import os
 import shutil
 
-import yaml
-
 from ..answers import redacted_yaml
 from ..password import set_root_hash
+
+log = logging.getLogger(__name__)
+LOCKED = "!"        # shadow's "no password login" (passwd -l style)
 
 
 def _write(ctx, relpath, text, mode=0o644):
@@ -44,21 +47,15 @@ def set_hostname(ctx):
 
 
 def set_root_password(ctx):
-    set_root_hash(ctx.target, ctx.plan.root_password_hash)
-
-
-def firstboot_data(plan):
-    """The installer -> first boot contract (CONVENTIONS.md)."""
-    net = plan.network
-    management = {"interface": plan.nic.name, "mac": plan.nic.mac, "mode": net.mode, "bridge": "xenbr0"}
-    if net.mode == "static":
-        management.update(address=net.address, gateway=net.gateway, dns=list(net.dns))
-    return {"version": 1, "hostname": plan.hostname, "management": management,
-            "storage": {"local-sr": {"device": "/dev/disk/by-partlabel/xenhost-sr", "type": "lvm"}}}
-
-
-def write_firstboot(ctx):
-    _write(ctx, "etc/xenhost/firstboot.yaml", yaml.safe_dump(firstboot_data(ctx.plan), sort_keys=False))
+    plan = ctx.plan
+    if plan.root_password_hash is not None:
+        set_root_hash(ctx.target, plan.root_password_hash)
+    elif plan.ask_root_password_at_first_boot:
+        # locked until xenhost-firstboot asks on the console (firstboot.yaml: root-password: ask)
+        set_root_hash(ctx.target, LOCKED)
+        log.info("root password: locked, asked at first boot")
+    else:
+        log.info("root password: kept as it is in the target")
 
 
 def save_logs(ctx):

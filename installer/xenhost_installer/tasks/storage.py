@@ -1,25 +1,46 @@
-"""Disk tasks: wipe, partition, mkfs, mount, extract image, unmount."""
-import json
-import os
+"""Disk tasks: wipe, partition, mkfs, mount, extract image, unmount. Partitions are reached through
+ctx.probe (disks.DiskAccess), so the same tasks run on real disks and on test-mode images."""
+import logging
+import shutil
 
-from ..layout import MiB
-from ..mounts import mounted
+log = logging.getLogger(__name__)
+
+RAID_MEMBER = "linux_raid_member"
+
+
+def deactivate_stale_storage(ctx, disk):
+    """Stale RAID/LVM on a reused disk keeps its devices busy and its metadata alive: deactivate the
+    volume groups with a physical volume on it (vgchange -an) and stop RAID arrays built on it."""
+    for vg, disks in sorted(ctx.probe.volume_groups().items()):
+        if disk.path in disks:
+            ctx.commands.run(["vgchange", "-an", vg])
+    for kind, device in disk.stacked:
+        if kind.startswith("raid") or kind == "md":
+            ctx.commands.run(["mdadm", "--stop", device])
+
+
+def wipe_disk(ctx, path):
+    """Every old partition's signatures first (RAID superblocks zeroed with mdadm where it is
+    installed; wipefs erases them too), then the disk's own, partition tables included."""
+    disk = ctx.probe.get(path)
+    deactivate_stale_storage(ctx, disk)
+    for part in disk.partitions:
+        device = ctx.probe.partition(path, part.number)
+        if part.fstype == RAID_MEMBER and shutil.which("mdadm"):
+            ctx.commands.run(["mdadm", "--zero-superblock", device])
+        ctx.commands.run(["wipefs", "-a", device])
+    ctx.commands.run(["wipefs", "-a", path])
+    ctx.probe.reread(ctx.commands, path)
 
 
 def wipe(ctx):
-    """Stale RAID/LVM/filesystem signatures on reused disks break installs: wipe every old
-    partition's signatures first, then the disk's own (partition tables included)."""
-    disk = ctx.plan.disk_path
-    out = ctx.commands.run(["lsblk", "-J", "-n", "-o", "PATH,TYPE", disk], check=False)
-    try:
-        nodes = json.loads(out or "{}").get("blockdevices") or []
-    except ValueError:
-        nodes = []
-    for node in nodes:
-        for child in node.get("children") or []:
-            if child.get("type") == "part":
-                ctx.commands.run(["wipefs", "-a", child["path"]])
-    ctx.commands.run(["wipefs", "-a", disk])
+    wipe_disk(ctx, ctx.plan.disk_path)
+
+
+def wipe_guest_disks(ctx):
+    """Guest disks are left blank: first boot makes them part of the local storage repository."""
+    for path in ctx.plan.guest_disk_paths:
+        wipe_disk(ctx, path)
 
 
 def sgdisk_args(layout):
@@ -35,13 +56,17 @@ def partition(ctx):
     disk = ctx.plan.disk_path
     ctx.commands.run(["sgdisk", "--zap-all", disk])
     ctx.commands.run(["sgdisk", "-a", "2048"] + sgdisk_args(ctx.plan.layout) + [disk])
-    ctx.commands.run(["partprobe", disk])
-    ctx.commands.run(["udevadm", "settle"])
+    ctx.probe.reread(ctx.commands, disk)
+
+
+def mkfs_ext4(device, label, uuid=None):
+    """uuid: keep a filesystem's identity when re-making it (upgrade, restore: fstab and GRUB name it)."""
+    return ["mkfs.ext4", "-F", "-q", "-L", label, *(["-U", uuid] if uuid else []), device]
 
 
 MKFS = {
     "vfat": lambda dev, label: ["mkfs.vfat", "-F", "32", "-n", "ESP", dev],
-    "ext4": lambda dev, label: ["mkfs.ext4", "-F", "-q", "-L", label, dev],
+    "ext4": mkfs_ext4,
     "swap": lambda dev, label: ["mkswap", "-L", label, dev],
 }
 
@@ -50,13 +75,23 @@ def make_filesystems(ctx):
     for p in ctx.plan.layout:
         if p.fs:
             ctx.commands.run(MKFS[p.fs](ctx.part(p.role), p.label))
+    ctx.probe.settle(ctx.commands)
+
+
+def mount(ctx, device, mountpoint, options=()):
+    """Mount for the rest of the install (undone by unmount_all or on failure)."""
+    return ctx.stack.enter_context(ctx.probe.mounted(ctx.commands, device, mountpoint, options))
+
+
+def mount_root(ctx):
+    mount(ctx, ctx.part("root"), ctx.target)
+    ctx.root_mounted = True
 
 
 def mount_target(ctx):
     # logs go on their own partition: mount it before extracting so the image's /var/log lands there
-    ctx.stack.enter_context(mounted(ctx.commands, ctx.part("root"), ctx.target))
-    ctx.root_mounted = True
-    ctx.stack.enter_context(mounted(ctx.commands, ctx.part("logs"), ctx.path("var/log")))
+    mount_root(ctx)
+    mount(ctx, ctx.part("logs"), ctx.path("var/log"))
 
 
 def extract_image(ctx):
@@ -66,7 +101,7 @@ def extract_image(ctx):
 
 def mount_esp(ctx):
     # after extraction: tar cannot chown/chmod the mountpoint of a vfat filesystem
-    ctx.stack.enter_context(mounted(ctx.commands, ctx.part("esp"), ctx.path("boot/efi")))
+    mount(ctx, ctx.part("esp"), ctx.path("boot/efi"))
 
 
 def unmount_all(ctx):

@@ -1,15 +1,17 @@
-"""Screen flow: disk -> confirm erase -> root password -> progress -> done (or failed).
+"""The interactive installer: the declared screens (steps.STEPS) fill an answers dict, which goes
+through the same validation and plan builder as an answer file, so both paths install the same way.
+An answer file's partial answers can be the start (interactive-sections): only the sections missing
+or listed are asked, the rest keep the file's values.
 
-The input screens fill an answers dict that goes through the same validation and plan builder as an
-answer file, so both paths install the same way. The install itself is the same install() and
-TaskRunner as the unattended path, run on a worker thread: the runner's on_progress/on_task_done
-callbacks are posted to the urwid main loop (watch_pipe), which updates the progress screen. The
-done screen offers Reboot / Power off / Shell (default: atexit, i.e. reboot); the failed screen
-offers only Shell / Power off. The chosen action is carried out by cli.py after the loop has
-given the terminal back.
+The install itself is the same install() and TaskRunner as the unattended path, run on a worker
+thread: the runner's on_progress/on_task_done callbacks are posted to the urwid main loop
+(watch_pipe), which updates the progress screen. The done screen offers Reboot / Power off / Shell
+(default: atexit); the failed screen only Shell / Power off. cli.py carries out the choice once the
+loop has given the terminal back.
 
 Headless (tests): InstallerUI with the default InlineDispatcher runs the install synchronously and
 applies every update at once, so tests can press keys and render canvases without a terminal."""
+import curses
 import logging
 import os
 import queue
@@ -20,10 +22,14 @@ import urwid
 
 from .. import answers as answersmod
 from .. import plan as planmod
-from ..errors import InstallerError
+from ..answers import catalog
+from ..errors import AnswerFileError, InstallerError
 from ..log import LOG_PATH
 from ..runner import TaskRunner
-from .screens import ConfirmScreen, DiskScreen, DoneScreen, FailedScreen, PasswordScreen, ProgressScreen
+from .flow import Context, Flow
+from .screens import DoneScreen, FailedScreen, ProgressScreen
+from .steps import STEPS, step_for_key
+from .time_screens import zones_by_region
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +38,12 @@ PALETTE = [("focus", "black", "light gray", "standout"),
            ("header", "white,bold", "dark blue", "bold"),
            ("pg normal", "light gray", "dark gray", ""),
            ("pg complete", "black", "light gray", "standout"),
-           ("error", "light red,bold", "default", "bold")]
+           ("error", "light red,bold", "default", "bold"),
+           ("label", "default", "default", "")]
 
-HEADER = " xenhost installer   (arrows/Tab move, Enter selects, Esc back, F1 help)"
+# every key named here also works over a vt220 serial line (F1 may not: ? does)
+HEADER = " xenhost installer | F1 or ? help | Esc or Ctrl-B back | Tab next | F10 quit"
+DOING = {"install": "Installing xenhost", "upgrade": "Upgrading xenhost", "restore": "Restoring xenhost"}
 
 
 class _Discard:
@@ -97,46 +106,66 @@ def failure_reason(exc):
     return "internal error: %s: %s (see %s)" % (type(exc).__name__, exc, LOG_PATH)
 
 
+def fix_hint(problem):
+    """'network.gateway: msg' -> 'network.gateway: msg (screen: IPv4 configuration)'."""
+    step = step_for_key(problem.split(": ", 1)[0])
+    return "%s (screen: %s)" % (problem, step.screen.TITLE) if step else problem
+
+
 class InstallerUI:
     """phase: input -> installing -> done | failed. After on_finished(): plan, and with an install_fn
     also choice ("reboot"/"poweroff"/"shell") and error (the failure reason, or None)."""
 
-    def __init__(self, disks, boot_media, image=planmod.DEFAULT_IMAGE, on_finished=None, *, install_fn=None,
-                 dispatcher=None, atexit_default="reboot", log_path=LOG_PATH):
-        self.disks, self.boot_media, self.image = disks, boot_media, image
+    def __init__(self, context, answers=None, image=planmod.DEFAULT_IMAGE, on_finished=None, *, install_fn=None,
+                 dispatcher=None, atexit_default="reboot", log_path=LOG_PATH, steps=STEPS):
+        self.context, self.image = context, image
+        self.flow = Flow(steps, context, answers, atexit_default)
         self.on_finished = on_finished or self._exit_loop
         self.install_fn = install_fn        # install_fn(plan, runner); raises on failure
         self.dispatcher = dispatcher or InlineDispatcher()
-        self.atexit_default, self.log_path = atexit_default, log_path
+        self.log_path = log_path
         self.phase = "input"
-        self.disk = None
         self.plan = None
         self.progress = None
         self.choice = None
         self.error = None
-        self.frame = urwid.Frame(urwid.SolidFill(" "), header=urwid.AttrMap(urwid.Text(HEADER), "header"))
-        self.show_disks()
+        self.frame = urwid.Frame(urwid.SolidFill(" "), header=urwid.AttrMap(urwid.Text(HEADER, wrap="clip"), "header"))
+        self.show(self.flow.start())
 
     @property
     def screen(self):
         return self.frame.body
 
+    @property
+    def answers(self):
+        return self.flow.answers
+
     # input screens
-    def show_disks(self):
-        self.frame.body = DiskScreen(self.disks, self.boot_media, self.choose_disk)
+    def show(self, step):
+        back = self.go_back if len(self.flow.path) > 1 else None
+        self.frame.body = step.screen(self.flow, self.go_next, back)
 
-    def choose_disk(self, disk):
-        self.disk = disk
-        self.frame.body = ConfirmScreen(disk, self.confirmed, self.show_disks)
+    def go_next(self):
+        step = self.flow.forward()
+        if step is None:
+            self.finish_input()
+        else:
+            self.show(step)
 
-    def confirmed(self):
-        self.frame.body = PasswordScreen(self.password_done, lambda: self.choose_disk(self.disk))
+    def go_back(self):
+        self.show(self.flow.back())
 
-    def password_done(self, password):
-        data = {"version": 1, "disk": {"primary": self.disk.path}, "root-password": {"plaintext": password},
-                "network": {"interface": "auto", "mode": "dhcp"}, "atexit": self.atexit_default}
-        answersmod.validate(data, "screens")
-        self.plan = planmod.from_answers(data, image=self.image)
+    def finish_input(self):
+        """After the summary: the same validation and plan as an answer file gets."""
+        try:
+            data = answersmod.validate(self.flow.final_answers(), "the installer's answers")
+            self.plan = planmod.from_answers(data, image=self.image, network_device=self.context.network_device,
+                                             keymap=self.context.keymap_default)
+        except AnswerFileError as exc:
+            found = exc.problems or [str(exc)]
+            return self.screen.fail("Not valid yet:\n" + "\n".join(fix_hint(p) for p in found))
+        except InstallerError as exc:
+            return self.screen.fail(str(exc))
         if self.install_fn is None:
             self.on_finished()
         else:
@@ -145,7 +174,7 @@ class InstallerUI:
     # install
     def start_install(self):
         self.phase = "installing"
-        self.progress = ProgressScreen(self.plan.disk_path)
+        self.progress = ProgressScreen(self.plan.disk, DOING.get(self.plan.mode, DOING["install"]))
         self.frame.body = self.progress
         self.dispatcher.start(self._work)
 
@@ -184,32 +213,52 @@ class InstallerUI:
         raise urwid.ExitMainLoop()
 
 
+def terminal_colors(fd=1):
+    """16, or 1 (the palette's mono column) on a terminal without colour: systemd gives a serial
+    /dev/console TERM=vt220, whose terminfo has none. curses reads terminfo once per process."""
+    try:
+        curses.setupterm(os.environ.get("TERM") or "dumb", fd)
+        return 16 if curses.tigetnum("colors") >= 8 else 1
+    except Exception:                   # unknown terminal or no terminfo: mono is always readable
+        return 1
+
+
 def _main_loop(ui, dispatcher=None):
     def unhandled(key):
         if key == "f10" and ui.phase == "input":      # quitting mid-install would leave a half-written disk
             raise urwid.ExitMainLoop()
-    loop = urwid.MainLoop(ui.frame, PALETTE, unhandled_input=unhandled)
+    screen = urwid.raw_display.Screen()
+    screen.set_terminal_properties(colors=terminal_colors())
+    loop = urwid.MainLoop(ui.frame, PALETTE, screen=screen, unhandled_input=unhandled)
     if dispatcher:
         dispatcher.attach(loop)
     return loop
 
 
-def run_screens(probe, image=planmod.DEFAULT_IMAGE):
-    """Only the input screens: return an InstallPlan, or None if the user quit (F10/Ctrl-C)."""
-    ui = InstallerUI(probe.list_disks(), probe.boot_media(), image)
-    try:
-        _main_loop(ui).run()
-    except KeyboardInterrupt:
-        return None
-    return ui.plan
+def make_context(probe, host=None, commands=None, keymap=None, network_device=None):
+    """Read the machine once: disks, boot media, existing installs, NICs; the keymap and zone lists."""
+    existing = []
+    find_existing = getattr(probe, "existing_installs", None)     # absent in older probes
+    if find_existing:
+        try:
+            existing = list(find_existing())
+        except InstallerError as exc:   # still installable; the disk screen shows each disk's contents
+            log.warning("could not look for existing installs: %s", exc)
+    return Context(disks=probe.list_disks(), boot_media=probe.boot_media(), existing=existing,
+                   nics=list(host.nics) if host else [], keymaps=catalog.keymaps(), zones=zones_by_region(),
+                   commands=commands, keymap_default=keymap, network_device=network_device)
 
 
-def run_interactive(probe, install_fn, image=planmod.DEFAULT_IMAGE, atexit_default="reboot", log_path=LOG_PATH):
-    """The whole interactive install on the terminal. Returns the finished InstallerUI (phase "done" or
-    "failed", with choice and error), or None if the user quit before the install started."""
+def run_interactive(probe, install_fn, image=planmod.DEFAULT_IMAGE, atexit_default="reboot", log_path=LOG_PATH, *,
+                    host=None, answers=None, commands=None, keymap=None, network_device=None):
+    """The whole interactive install on the terminal. answers: an answer file's partial answers (ask
+    only the sections missing or listed in interactive-sections); host: host.HostFacts (the NICs);
+    commands: runs loadkeys. Returns the finished InstallerUI (phase "done" or "failed", with choice
+    and error), or None if the user quit before the install started."""
     dispatcher = ThreadDispatcher()
-    ui = InstallerUI(probe.list_disks(), probe.boot_media(), image, install_fn=install_fn,
-                     dispatcher=dispatcher, atexit_default=atexit_default, log_path=log_path)
+    context = make_context(probe, host, commands, keymap, network_device)
+    ui = InstallerUI(context, answers, image, install_fn=install_fn, dispatcher=dispatcher,
+                     atexit_default=atexit_default, log_path=log_path)
     loop = _main_loop(ui, dispatcher)
     old_sigint = signal.getsignal(signal.SIGINT)
     try:

@@ -62,6 +62,20 @@ def _static(**changes):
     return mutate
 
 
+def _keeping(mode, **changes):
+    """An upgrade / restore file (version, mode, disk) with changes (None removes a key)."""
+    def mutate(d):
+        d.clear()
+        d.update({"version": 1, "mode": mode, "disk": {"primary": "/dev/vda"}})
+        for key, value in changes.items():
+            key = key.replace("_", "-")
+            if value is None:
+                d.pop(key)
+            else:
+                d[key] = value
+    return mutate
+
+
 # (file stem, expected substring, mutation of BASE or raw text after the comment line)
 YAML_CASES = [
     ("missing-version", "version: is required", _del("version")),
@@ -79,12 +93,13 @@ YAML_CASES = [
     ("disk-list", "disk.primary: must be a block device path", _set("disk.primary", ["/dev/vda"])),
     ("disk-empty", "disk.primary: must be a block device path", _set("disk.primary", "")),
     ("disk-dev-only", "disk.primary: must be a block device path", _set("disk.primary", "/dev/")),
-    ("disk-not-mapping", "disk: '/dev/vda' is not of type 'object'", _set("disk", "/dev/vda")),
+    ("disk-not-mapping", "disk: must be a mapping with primary", _set("disk", "/dev/vda")),
     ("disk-unknown-key", "disk.size: unknown key", _set("disk.size", "20G")),
     ("unknown-top-key-typo", "dsik: unknown key", _set("dsik", {"primary": "/dev/vda"})),
-    ("unknown-top-key-keymap", "keymap: unknown key", _set("keymap", "us")),
-    ("unknown-top-key-timezone", "timezone: unknown key", _set("timezone", "UTC")),
-    ("unknown-network-key", "network.vlan: unknown key", _set("network.vlan", 5)),
+    ("unknown-top-key-keyboard", "keyboard: unknown key; fix: remove it or use one of atexit, boot, disk, hooks, "
+     "hostname, interactive-sections, keymap", _set("keyboard", "us")),
+    ("unknown-top-key-time-zone", "time-zone: unknown key", _set("time-zone", "UTC")),
+    ("unknown-network-key", "network.mtu: unknown key", _set("network.mtu", 9000)),
     ("unknown-boot-key", "boot.kernel-args: unknown key", _set("boot.kernel-args", "quiet")),
     ("root-password-empty-mapping", "root-password: give exactly one of", _set("root-password", {})),
     ("root-password-both", "root-password: give exactly one of",
@@ -141,15 +156,117 @@ YAML_CASES = [
     ("dns-not-list", "network.dns: must be a list of IP addresses", _static(dns="192.0.2.53")),
     ("dns-name", "network.dns.0: 'dns.example' is not an IP address", _static(dns=["dns.example"])),
     ("dns-second-bad", "network.dns.1: '1.1.1' is not an IP address", _static(dns=["192.0.2.53", "1.1.1"])),
-    ("dns-int", "network.dns.0: 53 is not of type 'string'", _static(dns=[53])),
-    ("network-not-mapping", "network: 'dhcp' is not of type 'object'", _set("network", "dhcp")),
-    ("boot-not-mapping", "boot: 'quiet' is not of type 'object'", _set("boot", "quiet")),
+    ("dns-int", "network.dns.0: must be an IP address", _static(dns=[53])),
+    ("network-not-mapping", "network: must be a mapping", _set("network", "dhcp")),
+    ("boot-not-mapping", "boot: must be a mapping", _set("boot", "quiet")),
     ("boot-xen-args-list", "boot.xen-extra-args: must be a string", _set("boot.xen-extra-args", ["a"])),
     ("boot-dom0-args-int", "boot.dom0-extra-args: must be a string", _set("boot.dom0-extra-args", 1)),
     ("atexit-halt", "atexit: must be reboot, poweroff or shell", _set("atexit", "halt")),
     ("atexit-bool", "atexit: must be reboot, poweroff or shell", _set("atexit", True)),
     ("atexit-upper", "atexit: must be reboot, poweroff or shell", _set("atexit", "REBOOT")),
     ("atexit-list", "atexit: must be reboot, poweroff or shell", _set("atexit", ["reboot"])),
+    # mode, and what upgrade / restore refuse (they keep the host's own settings)
+    ("mode-fresh", "mode: must be install, upgrade or restore", _set("mode", "fresh")),
+    ("mode-upper", "mode: must be install, upgrade or restore", _set("mode", "Upgrade")),
+    ("upgrade-with-guest-disks", "disk.guest: upgrade and restore never write guest disks",
+     _keeping("upgrade", disk={"primary": "/dev/vda", "guest": ["/dev/vdb"]})),
+    ("upgrade-with-storage", "storage: is not used by upgrade or restore", _keeping("upgrade", storage={"type": "lvm"})),
+    ("upgrade-with-root-password", "root-password: is not used by upgrade or restore",
+     _keeping("upgrade", **{"root-password": {"hash": SHA512}})),
+    ("upgrade-with-timezone", "timezone: is not used by upgrade or restore", _keeping("upgrade", timezone="UTC")),
+    ("upgrade-with-ntp", "ntp-servers: is not used by upgrade or restore",
+     _keeping("upgrade", **{"ntp-servers": ["0.pool.ntp.org"]})),
+    ("upgrade-first-boot-hook", "hooks.first-boot: never runs after upgrade or restore",
+     _keeping("upgrade", hooks={"first-boot": ["http://192.0.2.1/fb.sh"]})),
+    ("upgrade-asks-network", "interactive-sections.0: upgrade and restore ask only for keymap and disk",
+     _keeping("upgrade", **{"interactive-sections": ["network"]})),
+    ("upgrade-without-disk", "disk: is required; fix: add disk: {primary: /dev/...}", _keeping("upgrade", disk=None)),
+    ("restore-with-hostname", "hostname: is not used by upgrade or restore", _keeping("restore", hostname="xh2")),
+    ("restore-with-network", "network: is not used by upgrade or restore", _keeping("restore", network={"mode": "dhcp"})),
+    # keymap
+    ("keymap-unknown", "keymap: 'xx' is not a keymap the installer knows", _set("keymap", "xx")),
+    ("keymap-near-miss", "keymap: 'de-latin' is not a keymap the installer knows; fix: did you mean de-latin1",
+     _set("keymap", "de-latin")),
+    ("keymap-upper", "keymap: 'US' is not a keymap the installer knows", _set("keymap", "US")),
+    ("keymap-int", "keymap: must be a keymap name", _set("keymap", 1)),
+    ("keymap-space", "keymap: must be a keymap name", _set("keymap", "de latin1")),
+    # guest disks
+    ("guest-is-primary", "disk.guest.0: /dev/vda is the primary disk", _set("disk.guest", ["/dev/vda"])),
+    ("guest-twice", "disk.guest.1: /dev/vdb is listed twice", _set("disk.guest", ["/dev/vdb", "/dev/vdb"])),
+    ("guest-not-list", "disk.guest: must be a list of block device paths", _set("disk.guest", "/dev/vdb")),
+    ("guest-bare-name", "disk.guest.0: must be a block device path", _set("disk.guest", ["vdb"])),
+    ("guest-int", "disk.guest.1: must be a block device path", _set("disk.guest", ["/dev/vdb", 2])),
+    # storage
+    ("storage-type-zfs", "storage.type: must be lvm or ext", _set("storage", {"type": "zfs"})),
+    ("storage-type-upper", "storage.type: must be lvm or ext", _set("storage", {"type": "LVM"})),
+    ("storage-not-mapping", "storage: must be a mapping", _set("storage", "lvm")),
+    ("storage-unknown-key", "storage.size: unknown key", _set("storage", {"type": "lvm", "size": "100G"})),
+    # root password asked at first boot
+    ("ask-false", "root-password.ask-at-first-boot: must be true", _set("root-password", {"ask-at-first-boot": False})),
+    ("ask-string", "root-password.ask-at-first-boot: must be true", _set("root-password", {"ask-at-first-boot": "yes"})),
+    ("ask-and-hash", "root-password: give exactly one of",
+     _set("root-password", {"ask-at-first-boot": True, "hash": SHA512})),
+    # VLAN and static IPv4
+    ("vlan-zero", "network.vlan: must be a VLAN id from 1 to 4094", _set("network.vlan", 0)),
+    ("vlan-4095", "network.vlan: must be a VLAN id from 1 to 4094", _set("network.vlan", 4095)),
+    ("vlan-string", "network.vlan: must be a VLAN id from 1 to 4094", _set("network.vlan", "42")),
+    ("vlan-bool", "network.vlan: must be a VLAN id from 1 to 4094", _set("network.vlan", True)),
+    ("vlan-float", "network.vlan: must be a VLAN id from 1 to 4094", _set("network.vlan", 4.5)),
+    ("address-ipv6", "network.address: '2001:db8::10/64' is IPv6",
+     _static(address="2001:db8::10/64", gateway="2001:db8::1")),
+    ("address-network", "network.address: '192.0.2.0/24' is the network or broadcast address",
+     _static(address="192.0.2.0/24")),
+    ("address-broadcast", "network.address: '192.0.2.255/24' is the network or broadcast address",
+     _static(address="192.0.2.255/24")),
+    ("gateway-outside-subnet", "network.gateway: 198.51.100.1 is outside the subnet 192.0.2.0/24",
+     _static(gateway="198.51.100.1")),
+    ("gateway-outside-prefix", "network.gateway: 192.0.2.200 is outside the subnet 192.0.2.0/25",
+     _static(address="192.0.2.10/25", gateway="192.0.2.200")),
+    ("gateway-is-address", "network.gateway: 192.0.2.10 is the host's own address", _static(gateway="192.0.2.10")),
+    ("gateway-ipv6", "network.gateway: '2001:db8::1' is IPv6", _static(gateway="2001:db8::1")),
+    ("dhcp-with-address", "network.address: is only used with mode: static", _set("network.address", "192.0.2.10/24")),
+    ("dhcp-with-gateway", "network.gateway: is only used with mode: static", _set("network.gateway", "192.0.2.1")),
+    # time zone
+    ("timezone-unknown", "timezone: 'Mars/Olympus_Mons' is not a time zone", _set("timezone", "Mars/Olympus_Mons")),
+    ("timezone-lowercase", "timezone: 'europe/berlin' is not a time zone in the tz database; fix: did you mean "
+                           "Europe/Berlin", _set("timezone", "europe/berlin")),
+    ("timezone-city-only", "fix: did you mean Europe/Paris", _set("timezone", "Paris")),
+    ("timezone-int", "timezone: must be a time zone name", _set("timezone", 1)),
+    ("timezone-space", "timezone: must be a time zone name", _set("timezone", "America/New York")),
+    ("timezone-path", "timezone: must be a time zone name", _set("timezone", "../../etc/passwd")),
+    # NTP
+    ("ntp-not-list", "ntp-servers: must be a list", _set("ntp-servers", "0.pool.ntp.org")),
+    ("ntp-bad-name", "ntp-servers.0: 'ntp..example' is not a host name or IP address", _set("ntp-servers", ["ntp..example"])),
+    ("ntp-bad-ip", "ntp-servers.1: '192.0.2.999' is not a host name or IP address",
+     _set("ntp-servers", ["0.pool.ntp.org", "192.0.2.999"])),
+    ("ntp-url", "ntp-servers.0: 'ntp://time.example' is not a host name", _set("ntp-servers", ["ntp://time.example"])),
+    ("ntp-duplicate", "ntp-servers: must be a list of distinct", _set("ntp-servers", ["0.pool.ntp.org"] * 2)),
+    ("ntp-int", "ntp-servers.0: must be a host name or IP address", _set("ntp-servers", [123])),
+    # hooks
+    ("hooks-unknown-stage", "hooks.post-install: unknown key; fix: remove it or use one of filesystem-populated, first-boot",
+     _set("hooks", {"post-install": ["http://192.0.2.1/a.sh"]})),
+    ("hooks-ftp", "hooks.installation-start.0: must be an http://, https:// or file:// URL or an absolute path",
+     _set("hooks", {"installation-start": ["ftp://192.0.2.1/a.sh"]})),
+    ("hooks-nfs", "hooks.filesystem-populated.0: must be an http://",
+     _set("hooks", {"filesystem-populated": ["nfs://server/export/a.sh"]})),
+    ("hooks-relative", "hooks.first-boot.0: must be an http://", _set("hooks", {"first-boot": ["scripts/a.sh"]})),
+    ("hooks-no-host", "hooks.installation-complete.0: must be an http://",
+     _set("hooks", {"installation-complete": ["http:///a.sh"]})),
+    ("hooks-not-list", "hooks.filesystem-populated: must be a list of script locations",
+     _set("hooks", {"filesystem-populated": "http://192.0.2.1/a.sh"})),
+    ("hooks-not-mapping", "hooks: must be a mapping of stage", _set("hooks", ["http://192.0.2.1/a.sh"])),
+    ("hooks-int", "hooks.installation-start.0: must be an http://", _set("hooks", {"installation-start": [1]})),
+    # interactive sections
+    ("interactive-unknown", "interactive-sections.0: must be one of keymap, disk",
+     _set("interactive-sections", ["disks"])),
+    ("interactive-duplicate", "interactive-sections: must be a list of distinct",
+     _set("interactive-sections", ["network", "network"])),
+    ("interactive-not-list", "interactive-sections: must be a list", _set("interactive-sections", "network")),
+    ("interactive-other-than-password", "root-password: is required; fix: add {plaintext: ...}",
+     lambda d: (d.pop("root-password"), d.__setitem__("interactive-sections", ["network"]))),
+    ("interactive-other-than-disk", "disk: is required; fix: add disk: {primary: /dev/...}, or list disk in "
+                                    "interactive-sections",
+     lambda d: (d.pop("disk"), d.__setitem__("interactive-sections", ["keymap"]))),
     ("top-level-list", "(top level): must be a mapping", "- version: 1\n- disk: {primary: /dev/vda}\n"),
     ("top-level-scalar", "(top level): must be a mapping", "just some text\n"),
     ("empty-file", "(top level): must be a mapping", ""),
@@ -189,6 +306,12 @@ def _insert(text, before=8):
     return mutate
 
 
+def _whole(lines_):
+    def mutate(lines):
+        lines[:] = lines_
+    return mutate
+
+
 def _static_xml(*edits):
     def mutate(lines):
         block = list(STATIC_XML)
@@ -208,14 +331,35 @@ def _sub(i, text):                       # edit line i (0-based) of the static b
 
 
 XML_CASES = [
-    ("mode-upgrade", 'installation@mode (line 2): <installation mode="upgrade"> is not supported yet',
+    ("upgrade-with-primary-disk", 'installation/primary-disk (line 3): is only used with <installation mode="fresh">; '
+                                  'fix: name the disk with <existing-installation>',
      _line(2, '<installation mode="upgrade">')),
-    ("mode-reinstall", '<installation mode="reinstall"> is not supported yet', _line(2, '<installation mode="reinstall">')),
-    ("mode-bogus", "installation@mode (line 2): must be fresh", _line(2, '<installation mode="clean">')),
-    ("root-restore", "<restore> is not supported yet",
-     lambda lines: lines.__setitem__(slice(None), ['<restore>', '  <backup-disk>sda</backup-disk>', '</restore>'])),
+    ("mode-reinstall", 'installation@mode (line 2): mode="reinstall" (back up, then install anew without keeping '
+                       'settings) is not available', _line(2, '<installation mode="reinstall">')),
+    ("mode-bogus", "installation@mode (line 2): must be fresh or upgrade", _line(2, '<installation mode="clean">')),
+    ("upgrade-with-hostname", "installation/hostname (line 4): is not used by upgrade or restore",
+     _whole(['<installation mode="upgrade">', '  <existing-installation>sda</existing-installation>',
+             '  <hostname>xh1</hostname>', '</installation>'])),
+    ("upgrade-with-guest-disk", "installation/guest-disk[1] (line 4): upgrade and restore never write guest disks",
+     _whole(['<installation mode="upgrade">', '  <existing-installation>sda</existing-installation>',
+             '  <guest-disk>sdb</guest-disk>', '</installation>'])),
+    ("upgrade-without-existing-installation", "installation/existing-installation: is required; fix: add "
+                                              "<existing-installation>sda</existing-installation>",
+     _whole(['<installation mode="upgrade">', '  <source type="local"/>', '</installation>'])),
+    ("backup-disk-in-upgrade", "installation/backup-disk (line 3): is only used with <restore>",
+     _whole(['<installation mode="upgrade">', '  <backup-disk>sda</backup-disk>', '</installation>'])),
+    ("restore-with-hostname", "restore/hostname (line 4): is not used by <restore>",
+     _whole(['<restore>', '  <backup-disk>sda</backup-disk>', '  <hostname>xh1</hostname>', '</restore>'])),
+    ("restore-with-primary-disk", "restore/primary-disk (line 3): is not used by <restore>",
+     _whole(['<restore>', '  <primary-disk>sda</primary-disk>', '</restore>'])),
+    ("restore-without-backup-disk", "restore/backup-disk: is required; fix: add <backup-disk>sda</backup-disk>",
+     _whole(['<restore/>'])),
+    ("restore-attribute", "restore@mode (line 2): unknown attribute",
+     _whole(['<restore mode="fresh">', '  <backup-disk>sda</backup-disk>', '</restore>'])),
     ("root-unknown", "unknown root element", lambda lines: lines.__setitem__(slice(None), ['<answers/>'])),
-    ("srtype-ext", 'srtype="ext" is not supported yet', _line(2, '<installation mode="fresh" srtype="ext">')),
+    ("srtype-nfs", "installation@srtype (line 2): must be lvm or ext", _line(2, '<installation mode="fresh" srtype="nfs">')),
+    ("sr-type-upper", "installation@sr-type (line 2): must be lvm or ext",
+     _line(2, '<installation mode="fresh" sr-type="EXT">')),
     ("root-unknown-attribute", "installation@color (line 2): unknown attribute",
      _line(2, '<installation mode="fresh" color="blue">')),
     ("missing-primary-disk", "installation/primary-disk: is required", _line(3, [])),
@@ -225,7 +369,7 @@ XML_CASES = [
      _line(3, '  <primary-disk>/mnt/sda</primary-disk>')),
     ("primary-disk-space", "installation/primary-disk (line 3): must be a block device path",
      _line(3, '  <primary-disk>sd a</primary-disk>')),
-    ("guest-storage-no", 'installation/primary-disk@guest-storage (line 3): guest-storage="no" is not supported yet',
+    ("guest-storage-no", 'installation/primary-disk@guest-storage (line 3): guest-storage="no" is not supported',
      _line(3, '  <primary-disk guest-storage="no">sda</primary-disk>')),
     ("guest-storage-maybe", "installation/primary-disk@guest-storage (line 3): must be yes or no",
      _line(3, '  <primary-disk guest-storage="maybe">sda</primary-disk>')),
@@ -235,11 +379,16 @@ XML_CASES = [
      _line(3, '  <primary-disk preserve-first-partition="true">sda</primary-disk>')),
     ("primary-disk-child", "installation/primary-disk/name (line 3): unexpected child element",
      _line(3, '  <primary-disk><name>sda</name></primary-disk>')),
-    ("guest-disk", "installation/guest-disk (line 8): <guest-disk> is not supported yet",
-     _insert('  <guest-disk>sdb</guest-disk>')),
+    ("guest-disk-is-primary", "installation/guest-disk[1] (line 8): /dev/sda is the primary disk",
+     _insert('  <guest-disk>sda</guest-disk>')),
+    ("guest-disks-twice", "installation/guest-disks/guest-disk[2] (line 10): /dev/sdb is listed twice",
+     _insert(['  <guest-disks>', '    <guest-disk>sdb</guest-disk>', '    <guest-disk>sdb</guest-disk>',
+              '  </guest-disks>'])),
+    ("guest-disks-unknown-child", "installation/guest-disks/disk (line 8): unknown element; fix: <guest-disks> holds "
+                                  "only <guest-disk> elements", _insert('  <guest-disks><disk>sdb</disk></guest-disks>')),
+    ("guest-disk-bad-path", "installation/guest-disk[1] (line 8): must be a block device path",
+     _insert('  <guest-disk>sd b</guest-disk>')),
     ("missing-root-password", "installation/root-password: is required", _line(4, [])),
-    ("root-password-ask", 'installation/root-password (line 4): "!!" (ask for the password at first boot) is not '
-                          'supported yet', _line(4, '  <root-password>!!</root-password>')),
     ("root-password-type-md5", "installation/root-password@type (line 4): must be plaintext or hash",
      _line(4, '  <root-password type="md5">s3cret-Pass</root-password>')),
     ("root-password-empty", "installation/root-password (line 4): must be a non-empty string",
@@ -250,9 +399,9 @@ XML_CASES = [
      _line(4, '  <root-password type="hash"/>')),
     ("root-password-twice", "installation/root-password (line 5): given more than once",
      _insert('  <root-password>other</root-password>', before=5)),
-    ("source-nfs", 'installation/source@type (line 5): <source type="nfs"> is not supported yet; fix: install from '
-                   'the local media', _line(5, '  <source type="nfs">server:/export/xcp</source>')),
-    ("source-url", '<source type="url"> is not supported yet', _line(5, '  <source type="url">http://x/</source>')),
+    ("source-nfs", 'installation/source@type (line 5): <source type="nfs"> is not supported: the dom0 image comes '
+                   'from the installer', _line(5, '  <source type="nfs">server:/export/xcp</source>')),
+    ("source-url", '<source type="url"> is not supported', _line(5, '  <source type="url">http://x/</source>')),
     ("source-no-type", "installation/source@type (line 5): must be local", _line(5, '  <source/>')),
     ("source-ftp", "installation/source@type (line 5): must be local", _line(5, '  <source type="ftp"/>')),
     ("proto-none", 'installation/admin-interface@proto (line 6): proto="none" is not supported yet',
@@ -269,8 +418,10 @@ XML_CASES = [
      _line(6, '  <admin-interface name="eth 0!" proto="dhcp"/>')),
     ("interface-bad-hwaddr", "installation/admin-interface@hwaddr (line 6): must be auto, a kernel interface name",
      _line(6, '  <admin-interface hwaddr="52:54:00:12:34:5g:00" proto="dhcp"/>')),
-    ("interface-vlan", "installation/admin-interface@vlan (line 6): a VLAN on the management interface is not "
-                       "supported yet", _line(6, '  <admin-interface name="eth0" proto="dhcp" vlan="42"/>')),
+    ("vlan-4095", "installation/admin-interface@vlan (line 6): must be a VLAN id from 1 to 4094",
+     _line(6, '  <admin-interface name="eth0" proto="dhcp" vlan="4095"/>')),
+    ("vlan-word", "installation/admin-interface@vlan (line 6): must be a VLAN id from 1 to 4094",
+     _line(6, '  <admin-interface name="eth0" proto="dhcp" vlan="ten"/>')),
     ("interface-protov6", "installation/admin-interface@protov6 (line 6): IPv6",
      _line(6, '  <admin-interface name="eth0" proto="dhcp" protov6="dhcp"/>')),
     ("interface-unknown-attribute", "installation/admin-interface@mtu (line 6): unknown attribute",
@@ -310,21 +461,48 @@ XML_CASES = [
     ("hostname-twice", "installation/hostname (line 8): given more than once", _insert('  <hostname>xh2</hostname>')),
     ("hostname-attribute", "installation/hostname@fqdn (line 7): unknown attribute",
      _line(7, '  <hostname fqdn="yes">xh1</hostname>')),
-    ("keymap", "installation/keymap (line 8): <keymap> is not supported yet", _insert('  <keymap>us</keymap>')),
-    ("timezone", "installation/timezone (line 8): <timezone> is not supported yet",
-     _insert('  <timezone>Europe/London</timezone>')),
-    ("ntp", "installation/ntp (line 8): <ntp> is not supported yet", _insert('  <ntp source="dhcp"/>')),
-    ("ntp-server", "installation/ntp-server (line 8): <ntp-server> is not supported yet",
-     _insert('  <ntp-server>pool.ntp.org</ntp-server>')),
-    ("script", "installation/script (line 8): <script> is not supported yet",
-     _insert('  <script stage="filesystem-populated" type="url">http://192.0.2.1/post.sh</script>')),
-    ("network-backend-openvswitch", "<network-backend>openvswitch</network-backend> is not supported yet",
+    ("keymap-unknown", "installation/keymap (line 8): 'xx' is not a keymap the installer knows",
+     _insert('  <keymap>xx</keymap>')),
+    ("keymap-twice", "installation/keymap (line 9): given more than once",
+     _insert(['  <keymap>us</keymap>', '  <keymap>de</keymap>'])),
+    ("timezone-unknown", "installation/timezone (line 8): 'Mars/Olympus_Mons' is not a time zone",
+     _insert('  <timezone>Mars/Olympus_Mons</timezone>')),
+    ("timezone-lowercase", "installation/timezone (line 8): 'europe/london' is not a time zone in the tz database; "
+                           "fix: did you mean Europe/London", _insert('  <timezone>europe/london</timezone>')),
+    ("ntp-none", 'installation/ntp@source (line 8): turning time synchronisation off is not supported',
+     _insert('  <ntp source="none"/>')),
+    ("ntp-source-bogus", "installation/ntp@source (line 8): must be manual, default, dhcp or none",
+     _insert('  <ntp source="ptp"/>')),
+    ("ntp-manual-without-server", 'installation/ntp@source (line 8): source="manual" needs at least one <ntp-server>',
+     _insert('  <ntp source="manual"/>')),
+    ("ntp-server-with-dhcp", 'installation/ntp-server[1] (line 9): is only used with <ntp source="manual">',
+     _insert(['  <ntp source="dhcp"/>', '  <ntp-server>0.pool.ntp.org</ntp-server>'])),
+    ("ntp-server-bad", "installation/ntp-server[1] (line 8): 'ntp..example' is not a host name or IP address",
+     _insert('  <ntp-server>ntp..example</ntp-server>')),
+    ("script-stage-bogus", "installation/script[1]@stage (line 8): must be one of installation-start",
+     _insert('  <script stage="post" type="url">http://192.0.2.1/post.sh</script>')),
+    ("script-no-stage", "installation/script[2]@stage (line 9): must be one of",
+     _insert(['  <script stage="installation-start" type="url">http://192.0.2.1/a.sh</script>',
+              '  <script type="url">http://192.0.2.1/b.sh</script>'])),
+    ("script-nfs", 'installation/script[1]@type (line 8): type="nfs" is not supported',
+     _insert('  <script stage="filesystem-populated" type="nfs">server:/export/post.sh</script>')),
+    ("script-ftp", "installation/script[1] (line 8): must be an http://, https:// or file:// URL",
+     _insert('  <script stage="filesystem-populated" type="url">ftp://192.0.2.1/post.sh</script>')),
+    ("post-install-script", 'installation/post-install-script (line 8): <post-install-script> is not supported; fix: '
+                            'use <script stage="filesystem-populated"',
+     _insert('  <post-install-script type="url">http://192.0.2.1/p.sh</post-install-script>')),
+    ("driver-source", "installation/driver-source (line 8): <driver-source> is not supported",
+     _insert('  <driver-source type="url">http://192.0.2.1/drivers/</driver-source>')),
+    ("ui-confirmation-prompt", "installation/ui-confirmation-prompt (line 8): <ui-confirmation-prompt> is not supported",
+     _insert('  <ui-confirmation-prompt>true</ui-confirmation-prompt>')),
+    ("network-backend-openvswitch", "<network-backend>openvswitch</network-backend> is not supported",
      _insert('  <network-backend>openvswitch</network-backend>')),
-    ("network-backend-vswitch", "<network-backend>vswitch</network-backend> is not supported yet",
+    ("network-backend-vswitch", "<network-backend>vswitch</network-backend> is not supported",
      _insert('  <network-backend>vswitch</network-backend>')),
     ("network-backend-bogus", "installation/network-backend (line 8): must be bridge",
      _insert('  <network-backend>macvlan</network-backend>')),
-    ("existing-installation", "installation/existing-installation (line 8): <existing-installation> is not supported",
+    ("existing-installation-in-fresh", 'installation/existing-installation (line 8): is only used with <installation '
+                                       'mode="upgrade">',
      _insert('  <existing-installation>sda</existing-installation>')),
     ("unknown-element", "installation/frobnicate (line 8): unknown element", _insert('  <frobnicate/>')),
     ("malformed-unclosed", "is not well-formed XML", lambda lines: lines.pop()),

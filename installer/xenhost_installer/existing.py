@@ -1,0 +1,142 @@
+"""Existing xenhost installs: found by the partitions labelled xenhost-root / xenhost-backup, read
+with the filesystem mounted read-only without journal replay (ro,noload), so looking never writes."""
+import logging
+import os
+import shlex
+from dataclasses import dataclass
+
+import yaml
+
+from .errors import InstallerError
+from .layout import LABELS
+from .mounts import scratch_mount
+
+log = logging.getLogger(__name__)
+
+BACKUP_MARKER = ".xenhost-backup"       # at the top of the backup partition, written by an upgrade
+READ_ONLY = ["-o", "ro,noload"]
+
+
+@dataclass
+class ExistingInstall:
+    disk: str                       # kernel path of the whole disk
+    version: str
+    hostname: str
+    backup_version: str = None      # None: the backup partition holds no earlier xenhost
+    root_uuid: str = ""             # kept when the root filesystem is re-made
+    root_used: int = 0              # bytes in use on the root filesystem (the backup must hold them)
+    backup_size: int = 0            # bytes of the backup partition
+
+    def describe(self):
+        backup = ", backup: xenhost %s" % self.backup_version if self.backup_version else ", no backup"
+        return "xenhost %s (%s) on %s%s" % (self.version, self.hostname or "no hostname", self.disk, backup)
+
+
+def read_in_root(root, relpath, hops=10):
+    """Text of relpath inside the tree at root, following symlinks as if root were / (an absolute
+    link must not leak to the installer's own files); None when missing or leaving the tree."""
+    path = relpath.lstrip("/")
+    for _ in range(hops):
+        full = os.path.join(root, path)
+        if not os.path.islink(full):
+            try:
+                with open(full, errors="replace") as f:
+                    return f.read()
+            except OSError:
+                return None
+        target = os.readlink(full)
+        path = os.path.normpath(target.lstrip("/") if target.startswith("/")
+                                else os.path.join(os.path.dirname(path), target))
+        if path.startswith(".."):
+            return None
+    return None
+
+
+def parse_os_release(text):
+    values = {}
+    for line in (text or "").splitlines():
+        key, sep, value = line.partition("=")
+        if sep and key.strip() and not key.startswith("#"):
+            try:
+                values[key.strip()] = " ".join(shlex.split(value))
+            except ValueError:
+                values[key.strip()] = value.strip()
+    return values
+
+
+def xenhost_version(root):
+    """The xenhost version of the root tree at root, or None when it is not xenhost.
+    /etc/xenhost-release (a bare version or os-release style) wins over os-release."""
+    release = read_in_root(root, "etc/xenhost-release")
+    if release is not None and release.strip():
+        fields = parse_os_release(release)
+        return fields.get("VERSION_ID") or fields.get("VERSION") or release.strip().splitlines()[0]
+    fields = parse_os_release(read_in_root(root, "etc/os-release"))
+    if fields.get("ID") != "xenhost":
+        return None
+    return fields.get("VERSION_ID") or fields.get("VERSION") or "unknown"
+
+
+def read_root(root):
+    """(version, hostname) of an installed root tree, or None when it is not xenhost."""
+    version = xenhost_version(root)
+    if version is None:
+        return None
+    return version, (read_in_root(root, "etc/hostname") or "").strip()
+
+
+def read_backup(root):
+    """Version of the xenhost copy on a backup partition (its marker, else its os-release), or None."""
+    marker = read_in_root(root, BACKUP_MARKER)
+    if marker:
+        try:
+            data = yaml.safe_load(marker)
+        except yaml.YAMLError:
+            data = None
+        if isinstance(data, dict) and data.get("version"):
+            return str(data["version"])
+    return xenhost_version(root)
+
+
+def used_bytes(path):
+    st = os.statvfs(path)
+    return (st.f_blocks - st.f_bfree) * st.f_frsize
+
+
+def _inspect(probe, commands, device, reader):
+    """reader(mountpoint) on device mounted read-only, plus the bytes in use; (None, 0) if unreadable."""
+    try:
+        with scratch_mount(commands, probe.mounted, device, READ_ONLY) as path:
+            return reader(path), used_bytes(path)
+    except InstallerError as exc:
+        log.info("%s: no readable filesystem (%s)", device, str(exc).splitlines()[0])
+        return None, 0
+
+
+def _uuid(commands, device):
+    return commands.run(["blkid", "-p", "-s", "UUID", "-o", "value", device], check=False).strip()
+
+
+def inspect_disk(probe, commands, disk):
+    """ExistingInstall for disk (disks.Disk), or None when no xenhost root is readable on it."""
+    parts = {p.partlabel or p.label: p for p in disk.partitions}
+    root = parts.get(LABELS["root"])
+    if root is None:
+        return None
+    root_dev = probe.partition(disk.path, root.number)
+    found, used = _inspect(probe, commands, root_dev, read_root)
+    if found is None:
+        return None
+    install = ExistingInstall(disk.path, found[0], found[1], root_uuid=_uuid(commands, root_dev), root_used=used)
+    backup = parts.get(LABELS["backup"])
+    if backup is not None:
+        install.backup_size = backup.size
+        install.backup_version = _inspect(probe, commands, probe.partition(disk.path, backup.number),
+                                          read_backup)[0]
+    log.info("existing install: %s", install.describe())
+    return install
+
+
+def find(probe, commands, disks):
+    """Every readable xenhost install on disks (disks.Disk)."""
+    return [e for e in (inspect_disk(probe, commands, d) for d in disks) if e is not None]

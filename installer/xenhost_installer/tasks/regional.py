@@ -1,0 +1,84 @@
+"""Keymap, time zone and NTP servers, written into the target by the installer itself (first boot
+does not touch them: DESIGN.md, "Installer -> first boot contract").
+
+- keymap: /etc/default/keyboard, which Debian's console-setup (keyboard-setup.service) applies to
+  the consoles at boot, in XKB terms from answers/keymaps.yaml; /etc/vconsole.conf keeps the kbd
+  name the installer used (Debian's systemd does not apply it; upgrades and `localectl` read it).
+- time zone: /etc/localtime -> /usr/share/zoneinfo/NAME and /etc/timezone, as Debian's tzdata does.
+- NTP: a systemd-timesyncd drop-in; with no servers given timesyncd uses Debian's pool.
+The dom0 image carries console-setup, tzdata and systemd-timesyncd (iso/images.yaml). Defaults (us,
+UTC, no servers) work without them, so an older image still installs; anything else refuses it.
+"""
+import glob
+import logging
+import os
+
+from ..answers.catalog import DEFAULT_KEYMAP, DEFAULT_TIMEZONE, keymaps
+from ..errors import CommandError, InstallerError
+from .configure import _write
+
+log = logging.getLogger(__name__)
+
+KEYBOARD = "etc/default/keyboard"
+VCONSOLE = "etc/vconsole.conf"
+KEYBOARD_CACHES = "etc/console-setup/cached_*"   # compiled from the image's layout at build time
+SETUPCON = "bin/setupcon"
+ZONEINFO = "usr/share/zoneinfo"
+TIMESYNCD = "lib/systemd/systemd-timesyncd"
+TIMESYNCD_DROPIN = "etc/systemd/timesyncd.conf.d/50-xenhost.conf"
+REBUILD = "fix: rebuild the dom0 image with %s (iso/images.yaml lists it)"
+
+
+def _need(ctx, relpath, package, what):
+    if not os.path.exists(ctx.path(relpath)):
+        raise InstallerError("the dom0 image has no /%s, so %s cannot be set; %s" % (relpath, what, REBUILD % package))
+
+
+def keyboard_text(keymap):
+    return ("# Written by xenhost-installer (keymap %s); console-setup applies it at boot.\n"
+            "# Change: dpkg-reconfigure keyboard-configuration\n"
+            'XKBMODEL="pc105"\nXKBLAYOUT="%s"\nXKBVARIANT="%s"\nXKBOPTIONS=""\nBACKSPACE="guess"\n'
+            % (keymap.name, keymap.xkb, keymap.variant))
+
+
+def write_keymap(ctx):
+    name = ctx.plan.keymap
+    keymap = keymaps().get(name)
+    if keymap is None:      # the answer file check refuses it first; this guards the screens' path
+        raise InstallerError("keymap %r is not one the installer knows; fix: choose one from the keymap screen "
+                             "(installer/xenhost_installer/answers/keymaps.yaml)" % name)
+    if name != DEFAULT_KEYMAP:          # the kernel's own map is US: only other maps need console-setup
+        _need(ctx, SETUPCON, "console-setup", "the keymap %s" % name)
+    _write(ctx, KEYBOARD, keyboard_text(keymap))
+    _write(ctx, VCONSOLE, "KEYMAP=%s\n" % name)
+    # keyboard-setup.service loads the cached map when there is one, however old: drop it, then
+    # rebuild it. If the rebuild fails the host compiles the map at boot (no cache: setupcon -k).
+    for stale in glob.glob(ctx.path(KEYBOARD_CACHES)):
+        os.remove(stale)
+    if os.path.exists(ctx.path(SETUPCON)):
+        try:
+            ctx.commands.run(["setupcon", "--force", "--save-only"], chroot=ctx.target)
+        except CommandError as exc:
+            log.warning("keymap cache not built (the host builds it at boot): %s", exc)
+
+
+def write_timezone(ctx):
+    name = ctx.plan.timezone
+    zone = os.path.join(ZONEINFO, name)
+    if name != DEFAULT_TIMEZONE:        # without the file glibc falls back to UTC, which is right for UTC
+        _need(ctx, zone, "tzdata", "the time zone %s" % name)
+    link = ctx.path("etc/localtime")
+    if os.path.lexists(link):
+        os.remove(link)
+    os.symlink("/" + zone, link)
+    _write(ctx, "etc/timezone", name + "\n")
+
+
+def write_ntp(ctx):
+    servers = ctx.plan.ntp_servers
+    if not servers:
+        log.info("no NTP servers given: systemd-timesyncd uses Debian's pool")
+        return
+    _need(ctx, TIMESYNCD, "systemd-timesyncd", "the NTP servers")
+    _write(ctx, TIMESYNCD_DROPIN, "# Written by xenhost-installer: the answer file's ntp-servers.\n"
+                                  "[Time]\nNTP=%s\n" % " ".join(servers))

@@ -1,0 +1,173 @@
+"""Upgrade and restore (installer/DESIGN.md "Upgrade and restore").
+
+Upgrade: the old root is copied to the backup partition, the root filesystem re-made with the SAME
+UUID (fstab and GRUB keep naming it), the new image extracted, the host's identity copied back from
+the backup, the bootloader re-installed. Restore: the root re-made with its UUID and filled from the
+backup. Both write only the root, backup and ESP partitions and the boot sectors: never logs, swap,
+the storage repository or guest disks."""
+import contextlib
+import datetime
+import glob
+import logging
+import os
+import shutil
+
+import yaml
+
+from . import Task, bootloader, storage
+from ..errors import InstallerError
+from ..existing import BACKUP_MARKER
+from ..layout import LABELS
+from .regional import KEYBOARD_CACHES
+
+log = logging.getLogger(__name__)
+
+# What makes a host itself, carried from the old root into the new one (globs, relative to /).
+IDENTITY = (
+    "etc/hostname", "etc/hosts", "etc/machine-id", "etc/ssh/ssh_host_*", "root/.ssh",
+    "etc/xenhost",                              # firstboot.yaml, host-uuid, first-boot hooks
+    "var/lib/xenhost",                          # firstboot.done: first boot must not run again
+    "etc/fstab",                                # same UUIDs: root kept its UUID, the rest is untouched
+    "etc/default/grub.d/50-xenhost-install.cfg",    # Xen/dom0 boot options
+    # management network as first boot wrote it (systemd-networkd) and its enablement
+    "etc/systemd/network", "etc/resolv.conf",
+    "etc/systemd/system/*.wants/systemd-networkd*", "etc/systemd/system/dbus-org.freedesktop.network1.service",
+    "etc/timezone", "etc/localtime", "etc/systemd/timesyncd.conf.d",
+    "etc/default/keyboard", "etc/vconsole.conf", KEYBOARD_CACHES,
+    "etc/lvm/backup", "etc/lvm/archive",        # metadata history of the storage repository's volume group
+)
+SHADOW = "etc/shadow"
+LOG_DIR = "var/lib/xenhost/installer"           # upgrade/restore logs: the logs partition is never written
+
+
+def identity_paths(root):
+    """The IDENTITY entries present under root, relative, sorted."""
+    found = set()
+    for pattern in IDENTITY:
+        found.update(os.path.relpath(p, root) for p in glob.glob(os.path.join(root, pattern)))
+    return sorted(found)
+
+
+def merge_shadow(old_text, new_text):
+    """The new image's /etc/shadow with the old password entries of the accounts both have.
+    Returns (text, kept, dropped): accounts only the old host had are named in `dropped` (their
+    /etc/passwd entries are the new image's business, so they are not recreated)."""
+    old = {line.split(":", 1)[0]: line for line in old_text.splitlines() if ":" in line}
+    new_names, lines = set(), []
+    for line in new_text.splitlines():
+        name = line.split(":", 1)[0]
+        new_names.add(name)
+        lines.append(old.get(name, line))
+    kept = sorted(n for n in old if n in new_names)
+    dropped = sorted(n for n in old if n not in new_names)
+    return "\n".join(lines) + "\n", kept, dropped
+
+
+def backup_dir(ctx):
+    return ctx.scratch("backup")
+
+
+def back_up_root(ctx):
+    """mkfs the backup partition, copy the old root onto it (journal replayed by the ro mount: the
+    root is re-made next anyway), mark it. The backup stays mounted for restoring the identity."""
+    old = ctx.plan.existing
+    device = ctx.part("backup")
+    ctx.commands.run(storage.mkfs_ext4(device, LABELS["backup"]))
+    backup = storage.mount(ctx, device, backup_dir(ctx))
+    with ctx.probe.mounted(ctx.commands, ctx.part("root"), ctx.scratch("old-root"), ["-o", "ro"]) as root:
+        ctx.commands.run(["cp", "-a", "--one-file-system", root + "/.", backup])
+    marker = {"version": old.version, "hostname": old.hostname, "root-uuid": old.root_uuid,
+              "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    with open(os.path.join(backup, BACKUP_MARKER), "w") as f:
+        yaml.safe_dump(marker, f, sort_keys=False)
+
+
+def remake_root(ctx):
+    uuid = ctx.plan.existing.root_uuid
+    if not uuid:    # preflight refuses this; never make a root that fstab and GRUB cannot find
+        raise InstallerError("the old root filesystem's UUID is unknown; fix: run `blkid` on the root partition")
+    ctx.commands.run(storage.mkfs_ext4(ctx.part("root"), LABELS["root"], uuid))
+    ctx.uuids["root"] = uuid
+    ctx.probe.settle(ctx.commands)
+
+
+def _replace_with_copy(ctx, source_root, rel):
+    dest = ctx.path(rel)
+    if os.path.isdir(dest) and not os.path.islink(dest):
+        shutil.rmtree(dest)
+    elif os.path.lexists(dest):
+        os.unlink(dest)
+    os.makedirs(os.path.dirname(dest), exist_ok=True)
+    ctx.commands.run(["cp", "-a", os.path.join(source_root, rel), dest])
+
+
+def restore_identity(ctx):
+    backup = backup_dir(ctx)
+    # console-setup loads a cached keymap however old: the image's (compiled for us) must not win
+    # over the host's keyboard; the host's own caches come back with the identity, if it had any
+    for stale in glob.glob(ctx.path(KEYBOARD_CACHES)):
+        os.remove(stale)
+    for rel in identity_paths(backup):
+        _replace_with_copy(ctx, backup, rel)
+    with open(os.path.join(backup, SHADOW)) as f:
+        old = f.read()
+    with open(ctx.path(SHADOW)) as f:
+        text, kept, dropped = merge_shadow(old, f.read())
+    with open(ctx.path(SHADOW), "w") as f:     # rewritten in place: owner and mode stay the image's
+        f.write(text)
+    log.info("passwords kept for: %s", ", ".join(kept) or "nobody")
+    if dropped:
+        log.warning("accounts of the old host not in the new image, not carried over: %s", ", ".join(dropped))
+
+
+def mount_backup(ctx):
+    storage.mount(ctx, ctx.part("backup"), backup_dir(ctx), ["-o", "ro"])
+
+
+def copy_backup(ctx):
+    ctx.commands.run(["cp", "-a", "--one-file-system", backup_dir(ctx) + "/.", ctx.target])
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(ctx.path(BACKUP_MARKER))      # the marker belongs to the backup, not to a root
+
+
+def save_log(ctx):
+    dest = ctx.path(LOG_DIR, "%s.log" % ctx.plan.mode)
+    os.makedirs(os.path.dirname(dest), exist_ok=True)
+    if os.path.exists(ctx.log_path):
+        shutil.copyfile(ctx.log_path, dest)
+        os.chmod(dest, 0o600)
+
+
+def _bootloader():
+    return [
+        Task("Mounting EFI system partition", storage.mount_esp),
+        Task("Preparing chroot", bootloader.bind_mounts),
+        Task("Installing GRUB for BIOS", bootloader.grub_install_bios),
+        Task("Installing GRUB for UEFI", bootloader.grub_install_efi),
+        Task("Generating GRUB configuration", bootloader.update_grub),
+        Task("Saving installer log", save_log),
+        Task("Unmounting target", storage.unmount_all),
+    ]
+
+
+def upgrade_tasks(plan):
+    old = plan.existing
+    return [
+        Task("Backing up xenhost %s to the backup partition" % old.version, back_up_root),
+        Task("Re-making the root filesystem (UUID kept)", remake_root),
+        Task("Mounting the root filesystem", storage.mount_root),
+        Task("Extracting dom0 image", storage.extract_image),
+        Task("Restoring host identity (%s)" % (old.hostname or "no hostname"), restore_identity),
+    ] + _bootloader()
+
+
+def restore_tasks(plan):
+    return [
+        Task("Mounting the backup partition", mount_backup),    # before anything is erased
+        Task("Re-making the root filesystem (UUID kept)", remake_root),
+        Task("Mounting the root filesystem", storage.mount_root),
+        Task("Copying xenhost %s back from the backup partition" % plan.existing.backup_version, copy_backup),
+    ] + _bootloader()
+
+
+MODE_TASKS = {"upgrade": upgrade_tasks, "restore": restore_tasks}

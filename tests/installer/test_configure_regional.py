@@ -1,0 +1,113 @@
+"""Keymap, time zone and NTP written into a temp target (tasks/regional.py)."""
+import os
+
+import pytest
+import yaml
+
+from xenhost_installer import plan as planmod
+from xenhost_installer.errors import InstallerError
+from xenhost_installer.tasks import InstallContext
+from xenhost_installer.tasks.regional import write_keymap, write_ntp, write_timezone
+
+from conftest import E2E_ANSWERS, FakeCommands
+
+
+def make_ctx(target, host, commands=None, **answers):
+    data = yaml.safe_load(E2E_ANSWERS)
+    data.update(answers)
+    return InstallContext(plan=planmod.from_answers(data), commands=commands or FakeCommands(), host=host,
+                          target=target)
+
+
+def touch(target, relpath, text=""):
+    path = os.path.join(target, relpath)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def read(target, relpath):
+    with open(os.path.join(target, relpath)) as f:
+        return f.read()
+
+
+# --- keymap ----------------------------------------------------------------
+
+def test_keymap_written_in_xkb_terms_and_stale_cache_rebuilt(target, host):
+    touch(target, "bin/setupcon")
+    touch(target, "etc/console-setup/cached_setup_keyboard.sh", "loadkeys us-from-the-image")
+    touch(target, "etc/console-setup/cached_UTF-8_del.kmap.gz")
+    ctx = make_ctx(target, host, keymap="de-latin1-nodeadkeys")
+    write_keymap(ctx)
+    keyboard = read(target, "etc/default/keyboard")
+    assert 'XKBLAYOUT="de"\n' in keyboard and 'XKBVARIANT="nodeadkeys"\n' in keyboard
+    assert "(keymap de-latin1-nodeadkeys)" in keyboard
+    assert read(target, "etc/vconsole.conf") == "KEYMAP=de-latin1-nodeadkeys\n"
+    assert os.listdir(os.path.join(target, "etc/console-setup")) == []     # the image's us cache is gone
+    assert ctx.commands.calls == [["chroot", target, "setupcon", "--force", "--save-only"]]
+
+
+def test_keymap_cache_failure_is_only_a_warning(target, host, caplog):
+    touch(target, "bin/setupcon")
+    write_keymap(make_ctx(target, host, FakeCommands(fail_on="chroot"), keymap="fr"))
+    assert 'XKBLAYOUT="fr"' in read(target, "etc/default/keyboard")
+    assert "keymap cache not built (the host builds it at boot)" in caplog.text
+
+
+def test_non_default_keymap_needs_console_setup_in_the_image(target, host):
+    with pytest.raises(InstallerError, match="no /bin/setupcon, so the keymap uk cannot be set; fix: rebuild "
+                                             "the dom0 image with console-setup"):
+        write_keymap(make_ctx(target, host, keymap="uk"))
+    assert not os.path.exists(os.path.join(target, "etc/default/keyboard"))
+
+
+def test_default_keymap_works_on_an_image_without_console_setup(target, host):
+    ctx = make_ctx(target, host)
+    write_keymap(ctx)
+    assert 'XKBLAYOUT="us"\nXKBVARIANT=""' in read(target, "etc/default/keyboard")
+    assert ctx.commands.calls == []
+
+
+def test_unknown_keymap_is_refused_with_the_fix(target, host):
+    ctx = make_ctx(target, host)
+    ctx.plan.keymap = "klingon"
+    with pytest.raises(InstallerError, match="keymap 'klingon' is not one the installer knows; fix:"):
+        write_keymap(ctx)
+
+
+# --- time zone ---------------------------------------------------------------
+
+def test_timezone_link_and_name(target, host):
+    touch(target, "usr/share/zoneinfo/Europe/Berlin")
+    os.symlink("../usr/share/zoneinfo/UTC", os.path.join(target, "etc/localtime"))     # as kiwi leaves it
+    write_timezone(make_ctx(target, host, timezone="Europe/Berlin"))
+    assert os.readlink(os.path.join(target, "etc/localtime")) == "/usr/share/zoneinfo/Europe/Berlin"
+    assert read(target, "etc/timezone") == "Europe/Berlin\n"
+
+
+def test_timezone_needs_tzdata_except_utc(target, host):
+    with pytest.raises(InstallerError, match="time zone Asia/Tokyo cannot be set; fix: rebuild the dom0 image with tzdata"):
+        write_timezone(make_ctx(target, host, timezone="Asia/Tokyo"))
+    write_timezone(make_ctx(target, host))
+    assert os.readlink(os.path.join(target, "etc/localtime")) == "/usr/share/zoneinfo/UTC"
+    assert read(target, "etc/timezone") == "UTC\n"
+
+
+# --- NTP ---------------------------------------------------------------------
+
+def test_ntp_servers_become_a_timesyncd_drop_in(target, host):
+    touch(target, "lib/systemd/systemd-timesyncd")
+    write_ntp(make_ctx(target, host, **{"ntp-servers": ["ntp1.example.net", "192.0.2.123"]}))
+    dropin = read(target, "etc/systemd/timesyncd.conf.d/50-xenhost.conf")
+    assert "[Time]\nNTP=ntp1.example.net 192.0.2.123\n" in dropin
+
+
+def test_no_ntp_servers_leaves_debians_pool(target, host):
+    write_ntp(make_ctx(target, host))
+    assert not os.path.exists(os.path.join(target, "etc/systemd/timesyncd.conf.d"))
+
+
+def test_ntp_servers_need_timesyncd_in_the_image(target, host):
+    with pytest.raises(InstallerError, match="systemd-timesyncd"):
+        write_ntp(make_ctx(target, host, **{"ntp-servers": ["ntp1.example.net"]}))
+
