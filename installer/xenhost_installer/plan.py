@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from .answers import redact
 from .answers.catalog import DEFAULT_KEYMAP, DEFAULT_TIMEZONE
+from .answers.validation import hook_stages
 from .errors import AnswerFileError
 from .password import hash_password
 
@@ -73,7 +74,6 @@ def _network(net, network_device):
 
 
 def _hooks(given):
-    from .answers.validation import hook_stages
     return {stage: list((given or {}).get(stage, [])) for stage in hook_stages()}
 
 

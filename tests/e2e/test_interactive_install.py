@@ -100,7 +100,8 @@ def test_interactive_install_over_serial_console(iso_path, e2e_dir):
         checks = [("time zone", "cat /etc/timezone", r"Europe/Berlin"),
                   ("static address", "ip -4 -o addr show xenbr0", r"inet 10\.0\.2\.15/24"),
                   ("guest disk in the SR", "pvs --noheadings -o pv_name,vg_name", r"/dev/vdb\s+xenhost-sr"),
-                  ("ext SR mounted", "findmnt -n -o FSTYPE,TARGET -T /var/run/sr-mount", r"ext4")]
+                  ("ext SR mounted", "findmnt -rn -o FSTYPE,TARGET | grep sr-mount",
+                   r"ext4 /run/sr-mount/[0-9a-f-]{36}")]
         for name, command, expected in checks:
             vm.send_line(command)
             vm.expect_phase(name, expected, 60)

@@ -96,7 +96,8 @@ def dns_servers(answers):
 
 
 def _host_name_pattern():
-    from .validation import schema              # the one host name pattern: schema.json's
+    """schema.json's host name pattern: one definition for hostname and NTP server names."""
+    from .validation import schema      # here, not at the top: validation imports this module
     return re.compile(schema()["properties"]["hostname"]["pattern"])
 
 
