@@ -110,18 +110,36 @@ def run_install(make_plan, args, boot_opts, hold):
     return 0
 
 
-def unattended_plan(location, args, boot_opts):
+def read_answers(location, boot_opts, commands):
+    _print("xenhost-installer: reading answer file %s" % answers.redact_location(location))
+    pin = boot_opts.answerfile_sha256 if location == boot_opts.answerfile else None   # pins the cmdline's file
+    data = answers.load(location, sha256=pin, commands=commands)
+    log.info("answers (redacted):\n%s", answers.redacted_yaml(data))
+    return data
+
+
+def unattended_plan(data, args, boot_opts):
     def make(commands, host):
-        _print("xenhost-installer: reading answer file %s" % answers.redact_location(location))
-        pin = boot_opts.answerfile_sha256 if location == boot_opts.answerfile else None   # pins the cmdline's file
-        data = answers.load(location, sha256=pin, commands=commands)
-        log.info("answers (redacted):\n%s", answers.redacted_yaml(data))
         return planmod.from_answers(data, image=args.image, atexit_override=args.atexit or boot_opts.atexit,
                                     network_device=boot_opts.network_device, keymap=boot_opts.keymap)
     return make
 
 
-def run_interactive(args, boot_opts, hold):
+def answer_file_install(location, args, boot_opts, hold):
+    """Unattended, or the screens for what the file leaves to them (interactive-sections)."""
+    try:
+        data = read_answers(location, boot_opts, Commands())
+    except InstallerError as exc:
+        log.error("installation failed: %s", exc)
+        _fail(exc)
+        return hold_after_failure() if hold else 1
+    if data.get("interactive-sections"):
+        _print("xenhost-installer: the answer file leaves %s to the screens" % ", ".join(data["interactive-sections"]))
+        return run_interactive(args, boot_opts, hold, given=data)
+    return run_install(unattended_plan(data, args, boot_opts), args, boot_opts, hold)
+
+
+def run_interactive(args, boot_opts, hold, given=None):
     """The screens (disk, confirm, password, progress, done/failed) around the same install(); the
     chosen action runs once the screens have given the terminal back. Never reboots after a failure."""
     commands = Commands()
@@ -133,8 +151,9 @@ def run_interactive(args, boot_opts, hold):
         def install_fn(plan, runner):
             log.info("answers (redacted):\n%s", answers.redacted_yaml(plan.answers_redacted))
             return install(plan, commands=commands, probe=probe, host=host, runner=runner)
-        ui = run_ui(probe, install_fn, image=args.image, atexit_default=args.atexit or boot_opts.atexit or "reboot",
-                    log_path=logmod.LOG_PATH, host=host, commands=commands, keymap=boot_opts.keymap,
+        atexit_default = args.atexit or boot_opts.atexit or (given or {}).get("atexit") or "reboot"
+        ui = run_ui(probe, install_fn, image=args.image, atexit_default=atexit_default,
+                    log_path=logmod.LOG_PATH, host=host, answers=given, commands=commands, keymap=boot_opts.keymap,
                     network_device=boot_opts.network_device)
     except InstallerError as exc:
         log.error("installation failed: %s", exc)
@@ -201,7 +220,7 @@ def main(argv=None):
     location = getattr(args, "answerfile", None) or (boot_opts.answerfile if args.command == "boot" else None)
     if not location:
         return run_interactive(args, boot_opts, hold)
-    return run_install(unattended_plan(location, args, boot_opts), args, boot_opts, hold)
+    return answer_file_install(location, args, boot_opts, hold)
 
 
 if __name__ == "__main__":

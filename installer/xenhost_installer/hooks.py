@@ -61,8 +61,9 @@ def _file_name(index, location):
     return "%02d-%s" % (index, re.sub(r"[^A-Za-z0-9._-]", "_", base))
 
 
-def fetch_all(plan, commands, workdir=HOOKS_DIR, fetch=fetch_bytes):
-    """Fetch every hook of every stage to workdir; raise HookError listing every one that failed."""
+def fetch_all(plan, commands, workdir=None, fetch=fetch_bytes):
+    """Fetch every hook of every stage to workdir (HOOKS_DIR); raise HookError listing every one that failed."""
+    workdir = workdir or HOOKS_DIR
     fetched, failures = FetchedHooks(), []
     for stage, locations in plan.hooks.items():
         hooks = fetched.by_stage.setdefault(stage, [])

@@ -45,3 +45,33 @@ def test_cmdline_atexit_overrides_answer_file(image):
     from xenhost_installer import plan as planmod
     plan = planmod.from_answers(yaml.safe_load(E2E_ANSWERS), image=image, atexit_override="shell")
     assert plan.atexit == "shell"
+
+
+def test_answer_file_with_interactive_sections_opens_the_screens_with_its_answers(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(cli.logmod, "setup", lambda: None)
+    data = yaml.safe_load(E2E_ANSWERS)
+    del data["root-password"]
+    data["interactive-sections"] = ["root-password"]
+    data["atexit"] = "poweroff"
+    answers = tmp_path / "a.yaml"
+    answers.write_text(yaml.safe_dump(data))
+    (tmp_path / "cmdline").write_text("console=ttyS0,115200\n")
+    seen = {}
+
+    def fake_screens(probe, install_fn, **kwargs):
+        seen.update(kwargs)
+        return None                                   # as if the user quit before installing
+    monkeypatch.setattr("xenhost_installer.ui.app.run_interactive", fake_screens)
+    rc = cli.main(["install", "--answerfile", "file://%s" % answers, "--cmdline", str(tmp_path / "cmdline")])
+    assert rc == 1 and "cancelled" in capsys.readouterr().out
+    assert seen["answers"]["interactive-sections"] == ["root-password"]
+    assert seen["answers"]["disk"] == data["disk"] and seen["atexit_default"] == "poweroff"
+
+
+def test_complete_answer_file_never_opens_the_screens(tmp_path, monkeypatch):
+    monkeypatch.setattr(cli.logmod, "setup", lambda: None)
+    answers = tmp_path / "a.yaml"
+    answers.write_text(E2E_ANSWERS.replace("/dev/vda", "/dev/does-not-exist-xh"))
+    (tmp_path / "cmdline").write_text("")
+    monkeypatch.setattr("xenhost_installer.ui.app.run_interactive", lambda *a, **k: pytest.fail("screens opened"))
+    assert cli.main(["install", "--answerfile", "file://%s" % answers, "--cmdline", str(tmp_path / "cmdline")]) == 1
