@@ -146,15 +146,15 @@ def run_interactive(args, boot_opts, hold, given=None):
     try:
         from .ui.app import run_interactive as run_ui
         host = hostmod.gather(boot_opts.raw)
-        probe = DiskProbe(commands, boot_opts.raw)
-
-        def install_fn(plan, runner):
-            log.info("answers (redacted):\n%s", answers.redacted_yaml(plan.answers_redacted))
-            return install(plan, commands=commands, probe=probe, host=host, runner=runner)
-        atexit_default = args.atexit or boot_opts.atexit or (given or {}).get("atexit") or "reboot"
-        ui = run_ui(probe, install_fn, image=args.image, atexit_default=atexit_default,
-                    log_path=logmod.LOG_PATH, host=host, answers=given, commands=commands, keymap=boot_opts.keymap,
-                    network_device=boot_opts.network_device)
+        # test mode (--target-images) must show and write the image files, never the machine's disks
+        with disk_access(commands, args, boot_opts) as probe:
+            def install_fn(plan, runner):
+                log.info("answers (redacted):\n%s", answers.redacted_yaml(plan.answers_redacted))
+                return install(plan, commands=commands, probe=probe, host=host, runner=runner)
+            atexit_default = args.atexit or boot_opts.atexit or (given or {}).get("atexit") or "reboot"
+            ui = run_ui(probe, install_fn, image=args.image, atexit_default=atexit_default,
+                        log_path=logmod.LOG_PATH, host=host, answers=given, commands=commands,
+                        keymap=boot_opts.keymap, network_device=boot_opts.network_device)
     except InstallerError as exc:
         log.error("installation failed: %s", exc)
         _fail(exc)

@@ -75,3 +75,30 @@ def test_complete_answer_file_never_opens_the_screens(tmp_path, monkeypatch):
     (tmp_path / "cmdline").write_text("")
     monkeypatch.setattr("xenhost_installer.ui.app.run_interactive", lambda *a, **k: pytest.fail("screens opened"))
     assert cli.main(["install", "--answerfile", "file://%s" % answers, "--cmdline", str(tmp_path / "cmdline")]) == 1
+
+
+def test_test_mode_screens_see_only_the_image_files(tmp_path, monkeypatch):
+    """--target-images with interactive-sections: the screens get the image probe, not the machine's disks."""
+    monkeypatch.setattr(cli.logmod, "setup", lambda: None)
+    data = yaml.safe_load(E2E_ANSWERS)
+    data["interactive-sections"] = ["disk"]
+    answers = tmp_path / "a.yaml"
+    answers.write_text(yaml.safe_dump(data))
+    (tmp_path / "cmdline").write_text("")
+    opened = []
+
+    class FakeImages:
+        def __init__(self, images, commands):
+            opened.append(images)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+    monkeypatch.setattr(cli, "ImageDisks", FakeImages)
+    seen = []
+    monkeypatch.setattr("xenhost_installer.ui.app.run_interactive", lambda probe, fn, **k: seen.append(probe))
+    cli.main(["install", "--answerfile", str(answers), "--target-images", "a.img,b.img",
+              "--cmdline", str(tmp_path / "cmdline")])
+    assert opened == [["a.img", "b.img"]] and isinstance(seen[0], FakeImages)
