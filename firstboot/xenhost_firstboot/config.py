@@ -103,27 +103,40 @@ def _management(mgmt, bad):
     if vlan is not None and (type(vlan) is not int or not 1 <= vlan <= 4094):
         raise bad(f"management.vlan {vlan!r} must be a VLAN id from 1 to 4094")
     mode = mgmt.get("mode")
-    result = Management(interface=interface, mac=mac, mode=mode, bridge=bridge, vlan=vlan)
-    if mode == "dhcp":
-        return result
-    if mode != "static":
+    if mode not in ("dhcp", "static"):
         raise bad(f"management.mode must be 'dhcp' or 'static', got {mode!r}")
+    # dns in both modes: with DHCP the servers given are used besides the lease's
+    result = Management(interface=interface, mac=mac, mode=mode, bridge=bridge, vlan=vlan,
+                        dns=_dns(mgmt.get("dns"), bad))
+    if mode == "static":
+        result.address, result.gateway = _static_address(mgmt, bad)
+    return result
+
+
+def _dns(dns, bad):
+    if dns is None:
+        return []
+    if not isinstance(dns, list):
+        raise bad("management.dns must be a list of addresses")
     try:
-        result.address = str(ipaddress.ip_interface(str(mgmt.get("address"))))
+        return [str(ipaddress.ip_address(str(d))) for d in dns]
+    except ValueError as e:
+        raise bad(f"management.dns: {e}") from None
+
+
+def _static_address(mgmt, bad):
+    """(address as CIDR, gateway or None) of a static management network."""
+    try:
+        address = str(ipaddress.ip_interface(str(mgmt.get("address"))))
         if "/" not in str(mgmt.get("address")):
             raise ValueError
     except ValueError:
         raise bad(f"management.address {mgmt.get('address')!r} must be CIDR like 192.0.2.10/24") from None
     try:
-        if mgmt.get("gateway") is not None:
-            result.gateway = str(ipaddress.ip_address(str(mgmt["gateway"])))
-        dns = mgmt.get("dns") or []
-        if not isinstance(dns, list):
-            raise bad("management.dns must be a list of addresses")
-        result.dns = [str(ipaddress.ip_address(str(d))) for d in dns]
+        gateway = mgmt.get("gateway")
+        return address, None if gateway is None else str(ipaddress.ip_address(str(gateway)))
     except ValueError as e:
-        raise bad(f"management: {e}") from None
-    return result
+        raise bad(f"management.gateway: {e}") from None
 
 
 def _local_sr(storage, bad):

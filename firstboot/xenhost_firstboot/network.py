@@ -47,13 +47,16 @@ def network_files(mgmt):
     lines = [f"# Written by xenhost-firstboot: dom0's management address on {bridge}.",
              "[Match]", f"Name={bridge}", "", "[Network]"]
     if mgmt.mode == "dhcp":
-        # ClientIdentifier=mac: the lease follows the NIC's MAC like before.
-        lines += ["DHCP=yes", "", "[DHCPv4]", "ClientIdentifier=mac"]
+        lines.append("DHCP=yes")
     else:
         lines.append(f"Address={mgmt.address}")
         if mgmt.gateway:
             lines.append(f"Gateway={mgmt.gateway}")
-        lines += [f"DNS={server}" for server in mgmt.dns]
+    # With DHCP too: resolved uses these and the lease's servers (UseDNS= stays on).
+    lines += [f"DNS={server}" for server in mgmt.dns]
+    if mgmt.mode == "dhcp":
+        # ClientIdentifier=mac: the lease follows the NIC's MAC like before.
+        lines += ["", "[DHCPv4]", "ClientIdentifier=mac"]
     files[f"30-{bridge}.network"] = "\n".join(lines) + "\n"
     return files
 
@@ -97,14 +100,15 @@ def configure_management_network(ctx):
 
 
 def _write_static_resolv_conf(ctx):
-    """networkd's DNS= only reaches resolv.conf through systemd-resolved.
+    """networkd's DNS= (and a lease's servers) only reach resolv.conf through systemd-resolved.
 
     When resolv.conf is a plain file (no resolved/resolvconf owning it), write
-    the static servers there; never replace a symlink someone else manages.
+    the servers given there, in either mode: a DHCP lease's would not arrive
+    there anyway. Never replace a symlink someone else manages.
     """
     mgmt = ctx.config.management
     path = ctx.path("/etc/resolv.conf")
-    if mgmt.mode != "static" or not mgmt.dns or os.path.islink(path):
+    if not mgmt.dns or os.path.islink(path):
         return False
     content = "# Written by xenhost-firstboot\n" + "".join(
         f"nameserver {server}\n" for server in mgmt.dns)

@@ -74,6 +74,11 @@ def contents_text(disk, version=None):
     return "empty"
 
 
+def is_raid(kind):
+    """lsblk TYPE of a RAID array: raid0, raid1, raid10, ..., or md (a container)."""
+    return kind.startswith("raid") or kind == "md"
+
+
 def _text(node, key):
     return (node.get(key) or "").strip()
 
@@ -125,6 +130,16 @@ class DiskAccess:
 
     def mounted(self, commands, device, mountpoint, options=()):
         return mounts.mounted(commands, device, mountpoint, options)
+
+    def raid_arrays(self):
+        """{RAID array: whole disks holding its members}, from the arrays lsblk shows on each disk
+        (running arrays only: an array that is not assembled stacks nothing)."""
+        arrays = {}
+        for disk in self.scan():
+            for kind, device in disk.stacked:
+                if is_raid(kind):
+                    arrays.setdefault(device, set()).add(disk.path)
+        return arrays
 
     def existing_installs(self):
         """[existing.ExistingInstall] on the disks there are (reads partitions mounted ro,noload)."""

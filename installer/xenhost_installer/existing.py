@@ -14,22 +14,37 @@ from .mounts import scratch_mount
 log = logging.getLogger(__name__)
 
 BACKUP_MARKER = ".xenhost-backup"       # at the top of the backup partition, written by an upgrade
+# beside it while an upgrade runs: written once the backup is complete, removed when the upgrade (or a
+# restore) finished. Present = the root may be half-written and the backup is the only good copy.
+UNFINISHED_MARKER = ".xenhost-upgrade-unfinished"
 READ_ONLY = ["-o", "ro,noload"]
 
 
 @dataclass
 class ExistingInstall:
     disk: str                       # kernel path of the whole disk
-    version: str
+    version: str                    # None: the root holds no readable xenhost, only the backup does
     hostname: str
     backup_version: str = None      # None: the backup partition holds no earlier xenhost
     root_uuid: str = ""             # kept when the root filesystem is re-made
     root_used: int = 0              # bytes in use on the root filesystem (the backup must hold them)
     backup_size: int = 0            # bytes of the backup partition
+    unfinished_upgrade: str = None  # an upgrade stopped after backing up ("from 0.1, started ..."): restore first
 
     def describe(self):
+        root = "xenhost %s" % self.version if self.version else "no readable xenhost root"
         backup = ", backup: xenhost %s" % self.backup_version if self.backup_version else ", no backup"
-        return "xenhost %s (%s) on %s%s" % (self.version, self.hostname or "no hostname", self.disk, backup)
+        unfinished = ", unfinished upgrade (%s)" % self.unfinished_upgrade if self.unfinished_upgrade else ""
+        return "%s (%s) on %s%s%s" % (root, self.hostname or "no hostname", self.disk, backup, unfinished)
+
+
+@dataclass
+class Backup:
+    """What the backup partition says about itself (its markers, else its os-release)."""
+    version: str = None
+    hostname: str = ""
+    root_uuid: str = ""             # the root's UUID when it was backed up: the copy's fstab names it
+    unfinished_upgrade: str = None
 
 
 def read_in_root(root, relpath, hops=10):
@@ -85,17 +100,30 @@ def read_root(root):
     return version, (read_in_root(root, "etc/hostname") or "").strip()
 
 
+def _yaml_mapping(text):
+    try:
+        data = yaml.safe_load(text or "")
+    except yaml.YAMLError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def unfinished_text(marker):
+    """One line for an unfinished-upgrade marker (its presence counts, even when unreadable)."""
+    data = _yaml_mapping(marker)
+    if not data:
+        return "marker unreadable"
+    return "from %s, started %s" % (data.get("from-version", "?"), data.get("started", "?"))
+
+
 def read_backup(root):
-    """Version of the xenhost copy on a backup partition (its marker, else its os-release), or None."""
-    marker = read_in_root(root, BACKUP_MARKER)
-    if marker:
-        try:
-            data = yaml.safe_load(marker)
-        except yaml.YAMLError:
-            data = None
-        if isinstance(data, dict) and data.get("version"):
-            return str(data["version"])
-    return xenhost_version(root)
+    """Backup facts of the backup partition mounted at root: version from its marker, else its os-release."""
+    data = _yaml_mapping(read_in_root(root, BACKUP_MARKER))
+    unfinished = read_in_root(root, UNFINISHED_MARKER)
+    return Backup(version=str(data["version"]) if data.get("version") else xenhost_version(root),
+                  hostname=str(data.get("hostname") or (read_in_root(root, "etc/hostname") or "").strip()),
+                  root_uuid=str(data.get("root-uuid") or ""),
+                  unfinished_upgrade=unfinished_text(unfinished) if unfinished is not None else None)
 
 
 def used_bytes(path):
@@ -118,21 +146,26 @@ def _uuid(commands, device):
 
 
 def inspect_disk(probe, commands, disk):
-    """ExistingInstall for disk (disks.Disk), or None when no xenhost root is readable on it."""
+    """ExistingInstall for disk (disks.Disk), or None when neither its root nor its backup partition
+    holds a readable xenhost. A root that is unreadable or not xenhost (an upgrade stopped while
+    re-making it) with a xenhost backup is still an install: restore can bring the backup back."""
     parts = {p.partlabel or p.label: p for p in disk.partitions}
     root = parts.get(LABELS["root"])
     if root is None:
         return None
     root_dev = probe.partition(disk.path, root.number)
     found, used = _inspect(probe, commands, root_dev, read_root)
-    if found is None:
+    backup_part = parts.get(LABELS["backup"])
+    backup = Backup()
+    if backup_part is not None:
+        backup = _inspect(probe, commands, probe.partition(disk.path, backup_part.number), read_backup)[0] or Backup()
+    if found is None and backup.version is None:
         return None
-    install = ExistingInstall(disk.path, found[0], found[1], root_uuid=_uuid(commands, root_dev), root_used=used)
-    backup = parts.get(LABELS["backup"])
-    if backup is not None:
-        install.backup_size = backup.size
-        install.backup_version = _inspect(probe, commands, probe.partition(disk.path, backup.number),
-                                          read_backup)[0]
+    version, hostname = found or (None, backup.hostname)
+    install = ExistingInstall(disk.path, version, hostname, backup.version,
+                              root_uuid=_uuid(commands, root_dev) or backup.root_uuid, root_used=used,
+                              backup_size=backup_part.size if backup_part else 0,
+                              unfinished_upgrade=backup.unfinished_upgrade)
     log.info("existing install: %s", install.describe())
     return install
 

@@ -4,9 +4,11 @@ import hashlib
 import logging
 import os
 
-from .errors import LayoutError, PreflightError
+from .commands import Commands
+from .errors import CommandError, LayoutError, PreflightError
 from .host import pick_nic
 from .layout import GiB, LABELS, REQUIRED_FOR_UPGRADE, compute_layout, layout_of_disk
+from .tasks import regional
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +38,40 @@ def check_image(image):
         return ["dom0 image %s is corrupt (sha256 %s, expected %s); fix: re-download or rebuild the ISO"
                 % (image, actual, words[0])]
     return []
+
+
+_MEMBERS = {}                   # (path, size, mtime) -> names in the image: listed once per image
+USR_MERGED = ("bin", "sbin", "lib", "lib64")     # links to usr/... in a merged-/usr root
+
+
+def image_members(image, commands=None):
+    """Names in the dom0 image tarball without ./ or a trailing / (one `tar -tf`, which reads the
+    whole image: cached). The ISO carries no package manifest beside the image, so the files it is."""
+    st = os.stat(image)
+    key = (os.path.realpath(image), st.st_size, st.st_mtime_ns)
+    if key not in _MEMBERS:
+        out = (commands or Commands()).run(["tar", "-tf", image])
+        _MEMBERS[key] = frozenset((n[2:] if n.startswith("./") else n).rstrip("/") for n in out.splitlines())
+    return _MEMBERS[key]
+
+
+def in_image(names, relpath):
+    """relpath is in the image; in a merged-/usr root bin/x is the member usr/bin/x (bin is a link)."""
+    return relpath in names or (relpath.split("/", 1)[0] in USR_MERGED and "usr/" + relpath in names)
+
+
+def check_image_contents(plan):
+    """A keymap, time zone or NTP servers other than the defaults need packages in the image: checked
+    here because the tasks that write them run after the disk is erased."""
+    needs = regional.image_needs(plan)
+    if not needs:
+        return []
+    try:
+        names = image_members(plan.image)
+    except CommandError as exc:
+        return ["cannot list the files in dom0 image %s (%s); fix: re-download or rebuild the ISO"
+                % (plan.image, ((exc.stderr or "").strip().splitlines() or ["exit %s" % exc.returncode])[0])]
+    return [regional.missing_from_image(*need) for need in needs if not in_image(names, need[0])]
 
 
 def _named(given, disk):
@@ -97,16 +133,46 @@ def check_guest_disks(plan, probe, primary, boot_media):
     return failures, paths
 
 
+def _spanning(groups, chosen):
+    """(name, chosen disks, other disks) of each group of disks reaching both chosen and other disks."""
+    for name, disks in sorted(groups.items()):
+        inside, outside = sorted(set(disks) & chosen), sorted(set(disks) - chosen)
+        if inside and outside:
+            yield name, ", ".join(inside), outside
+
+
 def check_volume_groups(probe, chosen):
     """A volume group spread over a chosen disk and one that is not would be broken by the wipe."""
-    failures = []
-    for vg, disks in sorted(probe.volume_groups().items()):
-        outside = sorted(set(disks) - chosen)
-        if outside and set(disks) & chosen:
-            failures.append("volume group %s spans %s (to be erased) and %s (not chosen); erasing would break it; "
-                            "fix: add %s to disk.guest, or remove the volume group first (vgremove %s)"
-                            % (vg, ", ".join(sorted(set(disks) & chosen)), ", ".join(outside), " ".join(outside), vg))
-    return failures
+    return ["volume group %s spans %s (to be erased) and %s (not chosen); erasing would break it; fix: add %s to "
+            "disk.guest, or remove the volume group first (vgremove %s)"
+            % (vg, inside, ", ".join(outside), " ".join(outside), vg)
+            for vg, inside, outside in _spanning(probe.volume_groups(), chosen)]
+
+
+def check_raid_arrays(probe, chosen):
+    """The RAID counterpart of check_volume_groups: the wipe stops each array on a chosen disk
+    (mdadm --stop), which would take it away from its members on disks that are not chosen."""
+    return ["RAID array %s has members on %s (to be erased) and %s (not chosen); erasing would break it; fix: add "
+            "%s to disk.guest, or stop the array and remove it first (mdadm --stop %s, then mdadm --zero-superblock "
+            "on each member)" % (array, inside, ", ".join(outside), " ".join(outside), array)
+            for array, inside, outside in _spanning(probe.raid_arrays(), chosen)]
+
+
+def upgrade_problems(found, name):
+    """An upgrade re-makes the backup: never while it is the only good copy of the host."""
+    if found.unfinished_upgrade:
+        return ["an upgrade of disk %s did not finish (%s): the root may be half-written and the backup partition "
+                "holds the only complete copy of xenhost %s; fix: use mode: restore first (it brings that copy "
+                "back), then upgrade again" % (name, found.unfinished_upgrade, found.backup_version)]
+    if found.version is None:
+        return ["the root filesystem on %s holds no readable xenhost (only the backup partition does: xenhost %s); "
+                "fix: use mode: restore to bring the backup back, or mode: install (which erases the disk)"
+                % (name, found.backup_version)]
+    if found.backup_size < found.root_used:
+        return ["the backup partition on %s (%.1f GiB) cannot hold the root filesystem's %.1f GiB; fix: free space "
+                "on the host (e.g. /root, /var/cache) and upgrade again"
+                % (name, found.backup_size / GiB, found.root_used / GiB)]
+    return []
 
 
 def check_existing(plan, probe, disk):
@@ -116,9 +182,9 @@ def check_existing(plan, probe, disk):
     name = _named(plan.disk, disk)
     if found is None:
         elsewhere = "; xenhost was found on: %s" % ", ".join(e.disk for e in installs) if installs else ""
-        return ["no xenhost installation found on disk %s (no readable xenhost root on a partition labelled "
-                "xenhost-root)%s; fix: set disk.primary to the disk holding xenhost, or use mode: install "
-                "(which erases the disk)" % (name, elsewhere)], None
+        return ["no xenhost installation found on disk %s (no readable xenhost on the partitions labelled "
+                "xenhost-root and xenhost-backup)%s; fix: set disk.primary to the disk holding xenhost, or use "
+                "mode: install (which erases the disk)" % (name, elsewhere)], None
     failures = []
     missing = [r for r in REQUIRED_FOR_UPGRADE if r not in {p.role for p in layout_of_disk(disk.partitions)}]
     if missing:
@@ -126,10 +192,8 @@ def check_existing(plan, probe, disk):
                         "erases the disk)" % (name, ", ".join(LABELS[r] for r in missing)))
     if not found.root_uuid:
         failures.append("the root filesystem on %s has no UUID; fix: check it with `e2fsck -f` from a shell" % name)
-    if plan.mode == "upgrade" and found.backup_size < found.root_used:
-        failures.append("the backup partition on %s (%.1f GiB) cannot hold the root filesystem's %.1f GiB; fix: "
-                        "free space on the host (e.g. /root, /var/cache) and upgrade again"
-                        % (name, found.backup_size / GiB, found.root_used / GiB))
+    if plan.mode == "upgrade":
+        failures += upgrade_problems(found, name)
     if plan.mode == "restore" and found.backup_version is None:
         failures.append("disk %s has no backup of an earlier xenhost (the backup partition is empty); fix: restore "
                         "needs a backup made by an upgrade: use mode: upgrade or install" % name)
@@ -142,7 +206,8 @@ def check_existing(plan, probe, disk):
 def install_checks(plan, probe, host, disk, boot_media):
     """Fresh install: guest disks, volume groups, NIC. Returns (failures, guest paths, nic)."""
     failures, guests = check_guest_disks(plan, probe, disk, boot_media)
-    failures += check_volume_groups(probe, set(guests) | ({disk.path} if disk else set()))
+    chosen = set(guests) | ({disk.path} if disk else set())
+    failures += check_volume_groups(probe, chosen) + check_raid_arrays(probe, chosen)
     nic = pick_nic(plan.network.interface, host.nics)
     if nic is None:
         failures.append("network interface %r not found (have: %s); fix: set network.interface to auto, a name or "
@@ -162,7 +227,8 @@ def run(plan, probe, host):
         more, found = check_existing(plan, probe, disk)
         failures += more
     if plan.mode != "restore":
-        failures += check_image(plan.image)
+        image_failures = check_image(plan.image)
+        failures += image_failures or check_image_contents(plan)
     if failures:
         for f in failures:
             log.error("preflight: %s", f)

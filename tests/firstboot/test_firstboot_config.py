@@ -40,6 +40,11 @@ def test_static_mode(tmp_path):
     assert cfg.management.dns == ["192.0.2.53", "2001:db8::53"]
 
 
+def test_dhcp_mode_keeps_dns(tmp_path):
+    cfg = load(tmp_path, DHCP_YAML.replace("mode: dhcp", "mode: dhcp\n  dns: [192.0.2.53]"))
+    assert (cfg.management.mode, cfg.management.dns, cfg.management.address) == ("dhcp", ["192.0.2.53"], None)
+
+
 def test_storage_is_optional(tmp_path):
     cfg = load(tmp_path, DHCP_YAML.split("storage:")[0])
     assert cfg.local_sr is None
@@ -57,6 +62,8 @@ def test_storage_is_optional(tmp_path):
      "management.bridge"),
     (DHCP_YAML.replace("bridge: xenbr0", "bridge: xenbr0\n  vlan: 4095"), "management.vlan"),
     (DHCP_YAML.replace("bridge: xenbr0", "bridge: xenbr0\n  vlan: '42'"), "management.vlan"),
+    (DHCP_YAML.replace("mode: dhcp", "mode: dhcp\n  dns: [dns.example.org]"), "management.dns"),
+    (DHCP_YAML.replace("mode: dhcp", "mode: dhcp\n  dns: 192.0.2.53"), "management.dns must be a list"),
     (DHCP_YAML.replace("type: lvm", "type: nfs"), "storage.local-sr.type must be one of lvm, ext"),
     (DHCP_YAML.replace(f"devices: [{SR_PART}]", "devices: []"), "storage.local-sr needs"),
     (DHCP_YAML.replace(f"devices: [{SR_PART}]", "device: /dev/sda3"), "storage.local-sr needs"),

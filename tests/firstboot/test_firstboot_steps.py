@@ -77,6 +77,22 @@ def test_network_static_files_and_resolv_conf(root, runner):
     assert runner.commands("systemctl") == [["systemctl", "is-enabled", "systemd-networkd.service"]]
 
 
+def test_network_dhcp_with_dns_servers(root, runner):
+    """DNS servers given with DHCP are configured too; networkd keeps using the lease's as well."""
+    text = DHCP_YAML.replace("mode: dhcp", "mode: dhcp\n  dns: [192.0.2.53, 2001:db8::53]")
+    configure_management_network(make_ctx(root, runner, live=False, text=text))
+    bridge = read(root, "etc/systemd/network/30-xenbr0.network")
+    assert "[Network]\nDHCP=yes\nDNS=192.0.2.53\nDNS=2001:db8::53\n\n[DHCPv4]\nClientIdentifier=mac\n" in bridge
+    assert "UseDNS=" not in bridge
+    assert read(root, "etc/resolv.conf").endswith("nameserver 192.0.2.53\nnameserver 2001:db8::53\n")
+
+
+def test_network_dhcp_without_dns_servers_leaves_resolv_conf(root, runner):
+    configure_management_network(make_ctx(root, runner, live=False))
+    assert "DNS=" not in read(root, "etc/systemd/network/30-xenbr0.network")
+    assert not os.path.exists(root / "etc/resolv.conf")
+
+
 def test_network_keeps_managed_resolv_conf_symlink(root, runner):
     os.makedirs(root / "etc", exist_ok=True)
     os.symlink("/run/systemd/resolve/stub-resolv.conf", root / "etc/resolv.conf")

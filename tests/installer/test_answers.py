@@ -1,7 +1,10 @@
+import base64
 import hashlib
+import http.server
 import os
 import re
 import shutil
+import threading
 
 import jsonschema
 import pytest
@@ -13,7 +16,7 @@ from xenhost_installer.answers.validation import hook_stages
 from xenhost_installer.cli import main
 from xenhost_installer.errors import AnswerFileError
 
-from conftest import E2E_ANSWERS, PASSWORD
+from installer_fixtures import E2E_ANSWERS, PASSWORD
 
 SHA512 = "$6$saltsalt$" + "a" * 86
 
@@ -44,7 +47,10 @@ def test_valid_variants(data):
     ({"hostname": "-bad-"}, "hostname: must be a host name"),
     ({"network": {"interface": "not a nic!"}}, "network.interface: must be auto"),
     ({"network": {"mode": "static"}}, "network.address: is required"),
-    ({"root-password": {"hash": "secrethash"}}, "root-password.hash: is not a crypt hash"),
+    ({"root-password": {"hash": "secrethash"}}, "root-password.hash: is not a SHA-512 ($6$) or yescrypt"),
+    # SHA-256 crypt is a real crypt hash, but the issue allows only SHA-512 and yescrypt
+    ({"root-password": {"hash": "$5$rounds=5000$saltsalt$" + "a" * 43}},
+     "root-password.hash: is not a SHA-512 ($6$) or yescrypt ($y$) crypt hash; fix: make one with"),
     ({"root-password": {}}, "root-password: give exactly one of"),
     ({"dsik": {"primary": "/dev/vda"}}, "dsik: unknown key; fix: remove it"),
     ({"network": {"mode": "static", "address": "10.0.0.300/24", "gateway": "10.0.0.1"}},
@@ -281,6 +287,56 @@ def test_fetch_messages_hide_url_credentials():
         answers.fetch_text("http://admin:hunter2@192.0.2.1/a.yaml", attempts=2, sleep=lambda s: None, opener=opener)
     assert "hunter2" not in str(exc.value) and "<redacted>@192.0.2.1" in str(exc.value)
 
+
+
+@pytest.fixture
+def auth_server():
+    """A local HTTP server that serves E2E_ANSWERS only with HTTP Basic `deploy` / `t@k:en`."""
+    seen = []
+    expected = "Basic " + base64.b64encode(b"deploy:t@k:en").decode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            seen.append((self.path, self.headers.get("Host"), self.headers.get("Authorization")))
+            if self.headers.get("Authorization") != expected:
+                self.send_response(401)
+                self.send_header("WWW-Authenticate", 'Basic realm="answers"')
+                self.end_headers()
+                return
+            body = E2E_ANSWERS.encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield "127.0.0.1:%d" % server.server_port, seen
+    server.shutdown()
+    server.server_close()
+
+
+def test_url_credentials_are_sent_as_basic_auth(auth_server):
+    address, seen = auth_server
+    # user:password as a URL carries them: reserved characters percent-encoded
+    assert answers.load("http://deploy:t%%40k%%3Aen@%s/a.yaml" % address, attempts=1)["hostname"] == "xh-e2e"
+    [(path, host, _auth)] = seen
+    assert path == "/a.yaml" and host == address        # the credentials left the URL
+
+
+@pytest.mark.parametrize("userinfo", ["deploy:wrong@", ""])
+def test_refused_credentials_say_so_at_once(auth_server, userinfo):
+    address, seen = auth_server
+    with pytest.raises(AnswerFileError) as exc:
+        answers.fetch_text("http://%s%s/a.yaml" % (userinfo, address), attempts=5,
+                           sleep=lambda _s: pytest.fail("retried after the server had answered"))
+    message = str(exc.value)
+    assert "HTTP 401" in message and "fix: check the user name and password in the URL" in message
+    assert "wrong" not in message and len(seen) == 1    # no retries: the server has answered
 
 # -- the reference doc, generated from the declarations ------------------------------------------------------
 def test_committed_reference_doc_is_current():

@@ -6,7 +6,7 @@ import yaml
 
 from xenhost_installer import MARKER_COMPLETE, MARKER_FAILED, cli
 
-from conftest import E2E_ANSWERS
+from installer_fixtures import E2E_ANSWERS
 
 UNIT = os.path.join(os.path.dirname(__file__), "../../installer/systemd/xenhost-installer.service")
 

@@ -65,7 +65,7 @@ def test_new_options_refuse_bad_values_with_the_fix(text, expected):
 
 def test_unattended_install_uses_the_pin_label_and_defaults(tmp_path, monkeypatch, host, capsys):
     """The real `boot` entry: answerfile_sha256= mismatch stops before any plan, command or install."""
-    from conftest import E2E_ANSWERS, FakeCommands, FakeProbe
+    from installer_fixtures import E2E_ANSWERS, FakeCommands, FakeProbe
     from xenhost_installer import MARKER_FAILED, cli, plan as planmod
     answers_file = tmp_path / "a.yaml"
     answers_file.write_text(E2E_ANSWERS.replace("network: {interface: auto, mode: dhcp}\n", ""))

@@ -11,6 +11,7 @@ with warnings.catch_warnings():
     import crypt
 
 from xenhost_firstboot.config import load_config
+from xenhost_firstboot.network import network_files
 from xenhost_installer import plan as planmod
 from xenhost_installer.hooks import FetchedHooks, Hook
 from xenhost_installer.host import Nic
@@ -20,7 +21,7 @@ from xenhost_installer.tasks.configure import set_root_password
 from xenhost_installer.tasks.firstboot import (BY_PARTUUID, SR_BY_LABEL, firstboot_data, sr_partition_name,
                                                stable_disk_name, write_firstboot)
 
-from conftest import E2E_ANSWERS, PASSWORD, FakeCommands, GiB
+from installer_fixtures import E2E_ANSWERS, PASSWORD, FakeCommands, GiB
 
 CORPUS = os.path.join(os.path.dirname(__file__), "corpus", "valid")
 PARTUUID = "0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0"
@@ -119,6 +120,17 @@ def test_written_file_is_what_first_boot_reads(target, host):
     assert config.local_sr.devices == [BY_PARTUUID + PARTUUID.lower(), "/dev/vdb"]   # no by-id on this machine
     assert config.hooks == ["/etc/xenhost/firstboot.d/01-first.sh", "/etc/xenhost/firstboot.d/02-second.sh"]
     assert os.access(os.path.join(target, "etc/xenhost/firstboot.d/02-second.sh"), os.X_OK)
+
+
+def test_dns_servers_reach_first_boot_with_dhcp(target, host):
+    """DHCP plus DNS servers (the screens and the validator accept both): first boot gets the servers
+    and puts them in the bridge's networkd file."""
+    data = yaml.safe_load(E2E_ANSWERS)
+    data["network"]["dns"] = ["192.0.2.53", "2001:db8::53"]
+    write_firstboot(InstallContext(resolved(planmod.from_answers(data)), GptCommands(), host, target=target))
+    mgmt = load_config(os.path.join(target, "etc/xenhost/firstboot.yaml")).management
+    assert (mgmt.mode, mgmt.dns) == ("dhcp", ["192.0.2.53", "2001:db8::53"])
+    assert "DHCP=yes\nDNS=192.0.2.53\nDNS=2001:db8::53\n" in network_files(mgmt)["30-xenbr0.network"]
 
 
 def test_no_hooks_no_hooks_key(target, host):

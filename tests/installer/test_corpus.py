@@ -13,7 +13,7 @@ import pytest
 from xenhost_installer import MARKER_COMPLETE, MARKER_FAILED, answers, cli, plan as planmod
 from xenhost_installer.answers.validation import hook_stages, schema
 
-from conftest import FakeCommands, FakeProbe, PASSWORD
+from installer_fixtures import FakeCommands, FakeProbe, PASSWORD
 
 CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
 EXPECT = re.compile(r"^(?:# expect: (.*)|<!-- expect: (.*) -->)$")

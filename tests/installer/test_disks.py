@@ -8,7 +8,7 @@ from xenhost_installer.disks import (Disk, DiskProbe, Part, _disk_from_lsblk, co
                                      partition_number, partition_path)
 from xenhost_installer.imagedisks import blkid_fields, gpt_partitions
 
-from conftest import GiB
+from installer_fixtures import GiB
 
 LSBLK = {"blockdevices": [
     {"name": "fd0", "path": "/dev/fd0", "type": "disk", "size": 4096, "ro": False, "rm": True},
@@ -31,12 +31,12 @@ LSBLK = {"blockdevices": [
 
 
 class LsblkCommands:
-    def __init__(self):
-        self.calls = []
+    def __init__(self, tree=LSBLK):
+        self.calls, self.tree = [], tree
 
     def run(self, argv, check=True, **kw):
         self.calls.append(list(argv))
-        return json.dumps(LSBLK) if argv[0] == "lsblk" else ""
+        return json.dumps(self.tree) if argv[0] == "lsblk" else ""
 
 
 def test_floppies_zero_size_and_zram_are_not_install_targets():
@@ -51,6 +51,13 @@ def test_lsblk_tree_gives_partitions_stacked_devices_and_mounts():
         (1, "/dev/sda1", "linux_raid_member", "host:0"), (2, "/dev/sda2", "ext4", "")]
     assert sda.stacked == [("raid1", "/dev/md127"), ("lvm", "/dev/mapper/vg-data")]
     assert sda.contents == "linux_raid_member (host:0), ext4"
+
+
+def test_raid_arrays_name_the_disks_holding_their_members():
+    mirrored = json.loads(json.dumps(LSBLK))         # lsblk repeats an array under each member partition
+    mirrored["blockdevices"][6]["children"] = [dict(LSBLK["blockdevices"][3]["children"][0], name="vdc1",
+                                                    path="/dev/vdc1")]
+    assert DiskProbe(LsblkCommands(mirrored)).raid_arrays() == {"/dev/md127": {"/dev/sda", "/dev/vdc"}}
 
 
 def test_contents_lines():

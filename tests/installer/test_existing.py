@@ -8,21 +8,9 @@ import pytest
 from xenhost_installer import existing, mounts
 from xenhost_installer.disks import Disk, DiskAccess, Part
 
-from conftest import FakeCommands, GiB
+from installer_fixtures import FakeCommands, GiB, tree
 
 OS_RELEASE = 'NAME="xenhost"\nID=xenhost\nVERSION="0.1"\nVERSION_ID="0.1"\n'
-
-
-def tree(root, files):
-    for rel, content in files.items():
-        path = os.path.join(root, rel)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        if content.startswith("->"):
-            os.symlink(content[2:], path)
-        else:
-            with open(path, "w") as f:
-                f.write(content)
-    return str(root)
 
 
 def test_os_release_through_a_relative_link(tmp_path):
@@ -48,10 +36,19 @@ def test_xenhost_release_wins_and_other_systems_are_not_xenhost(tmp_path):
 
 
 def test_backup_version_from_its_marker(tmp_path):
-    root = tree(tmp_path, {".xenhost-backup": "version: '0.1'\ndate: x\n", "etc/os-release": OS_RELEASE})
-    assert existing.read_backup(root) == "0.1"
+    root = tree(tmp_path, {".xenhost-backup": "version: '0.1'\nhostname: xh1\nroot-uuid: U1\ndate: x\n",
+                           "etc/os-release": OS_RELEASE.replace("0.1", "0.0.1")})
+    assert existing.read_backup(root) == existing.Backup("0.1", "xh1", "U1", None)
     broken_marker = tree(tmp_path / "m", {".xenhost-backup": ": bad yaml [", "etc/os-release": OS_RELEASE})
-    assert existing.read_backup(broken_marker) == "0.1"
+    assert existing.read_backup(broken_marker).version == "0.1"
+
+
+def test_unfinished_upgrade_marker_counts_even_unreadable(tmp_path):
+    root = tree(tmp_path, {".xenhost-backup": "version: '0.1'\n",
+                           ".xenhost-upgrade-unfinished": "from-version: '0.1'\nstarted: '2024-05-01T10:00:00Z'\n"})
+    assert existing.read_backup(root).unfinished_upgrade == "from 0.1, started 2024-05-01T10:00:00Z"
+    broken = tree(tmp_path / "b", {".xenhost-backup": "version: '0.1'\n", ".xenhost-upgrade-unfinished": ""})
+    assert existing.read_backup(broken).unfinished_upgrade == "marker unreadable"
 
 
 class TreeProbe(DiskAccess):
@@ -105,3 +102,34 @@ def test_unreadable_or_foreign_roots_are_not_installs():
     assert existing.find(TreeProbe({}), FakeCommands(), [xenhost_disk()]) == []
     debian = TreeProbe({"/dev/vda3": {"etc/os-release": "ID=debian\n"}})
     assert existing.find(debian, FakeCommands(), [xenhost_disk()]) == []
+
+
+class NoUuid(FakeCommands):
+    """blkid finds no filesystem on the root (it was being re-made)."""
+
+    def run(self, argv, **kw):
+        out = super().run(argv, **kw)
+        return "" if argv[0] == "blkid" and argv[-1].endswith("3") else out
+
+
+BACKUP = {".xenhost-backup": "version: '0.1'\nhostname: xh1\nroot-uuid: U-old\n",
+          ".xenhost-upgrade-unfinished": "from-version: '0.1'\nstarted: T\n",
+          "etc/os-release": OS_RELEASE, "etc/hostname": "xh1\n"}
+
+
+def test_backup_alone_is_an_install_so_restore_is_offered():
+    """An upgrade stopped after re-making the root: the root is unreadable or empty, the backup is whole."""
+    for root in ({}, None):                 # {}: an empty filesystem; None: no filesystem at all
+        trees = {"/dev/vda4": BACKUP} if root is None else {"/dev/vda3": root, "/dev/vda4": BACKUP}
+        [found] = existing.find(TreeProbe(trees), NoUuid(), [xenhost_disk()])
+        assert (found.version, found.hostname, found.backup_version) == (None, "xh1", "0.1")
+        assert found.root_uuid == "U-old" and found.unfinished_upgrade == "from 0.1, started T"
+        assert found.describe() == ("no readable xenhost root (xh1) on /dev/vda, backup: xenhost 0.1, unfinished "
+                                    "upgrade (from 0.1, started T)")
+
+
+def test_half_written_root_with_a_release_file_still_shows_the_unfinished_upgrade():
+    probe = TreeProbe({"/dev/vda3": {"etc/xenhost-release": "0.2\n"}, "/dev/vda4": BACKUP})
+    [found] = existing.find(probe, FakeCommands(), [xenhost_disk()])
+    assert (found.version, found.backup_version, found.unfinished_upgrade) == ("0.2", "0.1", "from 0.1, started T")
+    assert found.root_uuid == "uuid-vda3"

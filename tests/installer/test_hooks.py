@@ -8,7 +8,7 @@ from xenhost_installer import hooks, plan as planmod
 from xenhost_installer.commands import Commands
 from xenhost_installer.errors import AnswerFileError, InstallerError
 
-from conftest import FakeCommands
+from installer_fixtures import FakeCommands
 
 
 def make_plan(image, **stages):

@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from xenhost_installer.commands import Commands
+from xenhost_installer.existing import UNFINISHED_MARKER as UNFINISHED
 from xenhost_installer.imagedisks import ImageDisks
 from xenhost_installer.mounts import scratch_mount
 
@@ -220,6 +221,7 @@ def test_upgrade_backs_up_and_keeps_identity(work, upgraded):
         with mounted_part(disks, 4) as backup:
             assert read(backup, "marker") == "old root\n"
             assert yaml.safe_load(read(backup, ".xenhost-backup"))["version"] == "0.1"
+            assert not os.path.exists(os.path.join(backup, UNFINISHED))      # the upgrade finished
         [found] = disks.existing_installs()
         assert found.backup_version == "0.1" and found.hostname == "xh-img"
     assert untouched_digests(work) == upgraded["digests"]
@@ -227,7 +229,14 @@ def test_upgrade_backs_up_and_keeps_identity(work, upgraded):
 
 @pytest.fixture(scope="module")
 def restored(work, upgraded):
+    """As if an upgrade had stopped after backing up: a second upgrade is refused, restore clears it."""
+    with opened(work) as disks, mounted_part(disks, 4, ()) as backup:
+        with open(os.path.join(backup, UNFINISHED), "w") as f:
+            f.write("from-version: '0.1'\nstarted: '2024-01-01T00:00:00Z'\n")
     digests = untouched_digests(work)
+    rc, out = run_installer(work, {"version": 1, "mode": "upgrade", "disk": {"primary": "/dev/xh-image0"}})
+    assert rc == 1 and "did not finish (from 0.1, started 2024-01-01T00:00:00Z)" in out, out
+    assert "fix: use mode: restore first" in out
     rc, out = run_installer(work, {"version": 1, "mode": "restore", "disk": {"primary": "/dev/xh-image0"}})
     assert rc == 0 and "installation complete" in out, out
     no_leftovers(work)
@@ -238,7 +247,11 @@ def test_restore_brings_the_backup_back(work, restored):
     with opened(work) as disks, mounted_part(disks, 3) as root:
         assert read(root, "marker") == "old root\n"
         assert not os.path.exists(os.path.join(root, ".xenhost-backup"))
+        assert not os.path.exists(os.path.join(root, UNFINISHED))
         assert "multiboot2\t/boot/xen-" in read(root, "boot/grub/grub.cfg")
+    with opened(work) as disks:
+        [found] = disks.existing_installs()
+        assert found.unfinished_upgrade is None and found.version == "0.1"     # upgrading is allowed again
     assert untouched_digests(work) == restored
 
 

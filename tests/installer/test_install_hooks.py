@@ -12,7 +12,7 @@ from xenhost_installer.errors import InstallerError
 from xenhost_installer.install import install
 from xenhost_installer.runner import TaskRunner
 
-from conftest import E2E_ANSWERS, FakeCommands, FakeProbe
+from installer_fixtures import E2E_ANSWERS, FakeCommands, FakeProbe
 
 
 def write_hook(tmp_path, name):

@@ -6,7 +6,7 @@ from xenhost_installer.disks import Disk
 from xenhost_installer.errors import PreflightError
 from xenhost_installer.install import install
 
-from conftest import E2E_ANSWERS, FakeCommands, FakeProbe, GiB
+from installer_fixtures import E2E_ANSWERS, FakeCommands, FakeProbe, GiB, tar_image
 
 
 def make_plan(image, **answers_patch):
@@ -98,3 +98,71 @@ def test_volume_group_reaching_an_unchosen_disk_refused(image, host, target):
     assert ("volume group data spans /dev/vdb (to be erased) and /dev/vdc (not chosen); erasing would break it; "
             "fix: add /dev/vdc to disk.guest, or remove the volume group first (vgremove data)") in msg
     assert "volume group mine" not in msg
+
+
+def test_raid_array_reaching_an_unchosen_disk_refused(image, host, target):
+    probe = guest_probe()
+    probe.disks["/dev/vda"].stacked = [("raid1", "/dev/md127"), ("raid0", "/dev/md126")]
+    probe.disks["/dev/vdb"].stacked = [("raid0", "/dev/md126")]        # both members chosen: wiped together
+    probe.disks["/dev/vdc"].stacked = [("raid1", "/dev/md127")]
+    msg = run_failing(make_plan(image, disk={"primary": "/dev/vda", "guest": ["/dev/vdb"]}), probe, host, target)
+    assert ("RAID array /dev/md127 has members on /dev/vda (to be erased) and /dev/vdc (not chosen); erasing would "
+            "break it; fix: add /dev/vdc to disk.guest, or stop the array and remove it first (mdadm --stop "
+            "/dev/md127, then mdadm --zero-superblock on each member)") in msg
+    assert "md126" not in msg
+
+
+# --- what the keymap, time zone and NTP servers need from the image: checked before any write ----------
+
+MERGED_USR = ["bin -> usr/bin", "lib -> usr/lib", "usr/bin/setupcon", "usr/lib/systemd/systemd-timesyncd",
+              "usr/share/zoneinfo/Europe/Berlin"]
+
+
+def test_image_lacking_what_the_settings_need_refused_before_any_write(tmp_path, host, target):
+    bare = tar_image(tmp_path, ["bin -> usr/bin", "usr/bin/sh"])
+    plan = make_plan(bare, keymap="de", timezone="Asia/Tokyo", **{"ntp-servers": ["ntp1.example.net"]})
+    msg = run_failing(plan, FakeProbe(), host, target)
+    for expected in ("no /bin/setupcon, so the keymap de cannot be set; fix: rebuild the dom0 image with console-setup",
+                     "no /usr/share/zoneinfo/Asia/Tokyo, so the time zone Asia/Tokyo cannot be set; fix: rebuild the "
+                     "dom0 image with tzdata",
+                     "no /lib/systemd/systemd-timesyncd, so the NTP servers cannot be set; fix: rebuild the dom0 image "
+                     "with systemd-timesyncd"):
+        assert expected in msg
+
+
+def test_merged_usr_image_with_the_packages_passes(tmp_path, host):
+    from xenhost_installer import preflight
+    plan = make_plan(tar_image(tmp_path, MERGED_USR), keymap="de", timezone="Europe/Berlin",
+                     **{"ntp-servers": ["ntp1.example.net"]})
+    preflight.run(plan, FakeProbe(), host)
+    assert plan.disk_path == "/dev/vda"
+
+
+def test_defaults_never_list_the_image(image, host, monkeypatch):
+    from xenhost_installer import preflight
+    monkeypatch.setattr(preflight, "image_members", lambda *a: pytest.fail("listed the image"))
+    preflight.run(make_plan(image), FakeProbe(), host)        # us, UTC, Debian's pool: nothing needed
+
+
+def test_unlistable_image_reported(image, host, target):
+    msg = run_failing(make_plan(image, timezone="Europe/Berlin"), FakeProbe(), host, target)
+    assert "cannot list the files in dom0 image %s (tar: " % image in msg
+    assert "fix: re-download or rebuild the ISO" in msg
+
+
+def test_image_listed_once(tmp_path):
+    from xenhost_installer import preflight
+    from xenhost_installer.commands import Commands
+
+    class Counting(Commands):
+        calls = 0
+
+        def run(self, argv, **kw):
+            Counting.calls += 1
+            return super().run(argv, **kw)
+
+    path = tar_image(tmp_path, MERGED_USR)
+    first = preflight.image_members(path, Counting())
+    assert preflight.image_members(path, Counting()) is first and Counting.calls == 1
+    assert "usr/bin/setupcon" in first and "bin" in first
+    assert preflight.in_image(first, "bin/setupcon") and not preflight.in_image(first, "etc/setupcon")

@@ -2,6 +2,7 @@
 with fake commands, the threaded dispatcher, and cli's handling of the interactive ending.
 The input screens: test_ui_screens.py; whole flows and interactive-sections: test_ui_flow.py."""
 import os
+import signal
 import threading
 
 import pytest
@@ -11,9 +12,10 @@ from xenhost_installer import MARKER_COMPLETE, MARKER_FAILED, cli
 from xenhost_installer.install import install
 from xenhost_installer.ui import app as appmod
 from xenhost_installer.ui.app import InlineDispatcher, InstallerUI, ThreadDispatcher
-from xenhost_installer.ui.screens import FINISHED_SHOWN, DoneScreen, FailedScreen, ProgressScreen
+from xenhost_installer.errors import PreflightError
+from xenhost_installer.ui.screens import FINISHED_SHOWN, CheckingScreen, DoneScreen, FailedScreen, ProgressScreen
 
-from conftest import FakeCommands, FakeProbe, PASSWORD
+from installer_fixtures import FakeCommands, FakeProbe, PASSWORD
 from ui_harness import DEFAULT_KEYS, SIZE, Driver, context, disk
 
 
@@ -53,13 +55,16 @@ def flow(image, host, target, tmp_path):
                            log_path=str(log_path))
         ctx = context(disks=[disk("/dev/vda", 20, "QEMU HARDDISK", "empty")], nics=host.nics)
         u = InstallerUI(ctx, image=image, on_finished=lambda: finished.append(u.choice), install_fn=install_fn,
-                        dispatcher=rec, atexit_default=atexit_default, log_path="/tmp/xenhost-installer.log")
+                        check_fn=appmod.preflight_check(FakeProbe(), host), dispatcher=rec, atexit_default=atexit_default, log_path="/tmp/xenhost-installer.log")
         rec.ui = u
         d = Driver(u)
         texts = []
         while u.phase == "input":                       # accept every default, recording each screen
             texts.append(d.text())
-            d.press(*DEFAULT_KEYS[d.step])
+            step = d.step
+            d.press(*DEFAULT_KEYS[step])
+            if step == "summary":                       # accepted: installed, or refused by preflight
+                break
         u.rec, u.finished, u.commands = rec, finished, commands
         u.texts = texts + rec.frames + [screen_text(u)]
         return u
@@ -69,13 +74,14 @@ def flow(image, host, target, tmp_path):
 def test_progress_advances_through_all_tasks_then_done(flow):
     u = flow(FakeCommands())
     frames = u.rec.frames
-    assert len(frames) == 2 * 20 + 1                    # start + done per task, then the done screen
+    # start + done per task, then the done screen, recorded again when the check's post returns
+    assert len(frames) == 2 * 20 + 2 and frames[-1] == frames[-2]
     for n in range(1, 21):
         assert any("Now: [%2d/20]" % n in f for f in frames)
     assert "Now: [ 1/20] Wiping old signatures on /dev/vda" in frames[0] and " 0 %" in frames[0]
     assert "[ 1/20] Wiping old signatures on /dev/vda  done" in frames[1]
-    assert "100 %" in frames[-2] and "[20/20] Unmounting target  done" in frames[-2]
-    assert "... %d more" % (20 - FINISHED_SHOWN) in frames[-2]     # the finished list is capped to fit 80x24
+    assert "100 %" in frames[-3] and "[20/20] Unmounting target  done" in frames[-3]
+    assert "... %d more" % (20 - FINISHED_SHOWN) in frames[-3]     # the finished list is capped to fit 80x24
     assert u.phase == "done" and isinstance(u.screen, DoneScreen) and u.error is None
     text = screen_text(u)
     assert "Installation complete" in text and "Reboot" in text and "Power off" in text and "Shell" in text
@@ -108,8 +114,24 @@ def test_failure_screen_no_reboot(flow):
     assert isinstance(u.screen, FailedScreen)
 
 
-def test_preflight_failure_shows_failed_screen(flow, monkeypatch):
+def test_preflight_refusal_stays_on_the_summary(flow, monkeypatch):
+    """Preflight runs when the summary is accepted: a refusal is no dead end (test_ui_flow.py: the way back)."""
     monkeypatch.setattr(FakeProbe, "get", lambda self, path: None)
+    u = flow(FakeCommands())
+    assert u.phase == "input" and u.flow.current().name == "summary" and u.commands.calls == []
+    assert "disk /dev/vda does not exist; fix:" in u.screen.error.get_text()[0] and u.progress is None
+    [frame] = u.rec.frames                              # the check's one post: the summary again
+    assert "Summary" in frame and "Cannot start; nothing was written." in frame
+
+
+def test_failure_inside_the_install_still_shows_failed_screen(flow, monkeypatch):
+    """What preflight at the summary cannot see (here the probe loses the disk once the install starts)."""
+    seen, real_get = [], FakeProbe.get
+
+    def get(self, path):                                # there for the summary's check, gone for install()'s
+        seen.append(path)
+        return real_get(self, path) if len(seen) == 1 else None
+    monkeypatch.setattr(FakeProbe, "get", get)
     u = flow(FakeCommands())
     assert u.phase == "failed" and "preflight failed" in u.error and u.commands.calls == []
     assert "Installation FAILED:" in screen_text(u)
@@ -170,6 +192,35 @@ def test_thread_dispatcher_applies_updates_on_loop_thread():
     assert loop.callback(data) is True
     assert [i for i, _ in applied] == list(range(5))
     assert {name for _, name in applied} == {threading.current_thread().name}
+
+
+def test_check_runs_off_the_screens_thread_and_a_refusal_comes_back(image, monkeypatch):
+    """Preflight (seconds: it hashes the image) runs on the worker; the summary returns on the loop's thread.
+    Ctrl-C still cancels meanwhile: nothing has been written."""
+    monkeypatch.setattr(signal, "signal", lambda *a: pytest.fail("SIGINT handling changed for a read-only check"))
+    d, loop, gate = ThreadDispatcher(), FakeLoop(), threading.Event()
+    d.attach(loop)
+
+    def check(plan):
+        gate.wait(5)
+        raise PreflightError(["disk /dev/vda has mounted filesystems (/mnt); fix: unmount them or choose another disk"])
+    u = InstallerUI(context(), image=image, check_fn=check, dispatcher=d, install_fn=lambda plan, runner: None)
+    Driver(u).walk_to("summary").press("enter")
+    assert u.phase == "checking" and isinstance(u.screen, CheckingScreen) and "read-only" in screen_text(u)
+    gate.set()
+    d.thread.join(5)
+    assert u.phase == "checking"                        # nothing applied off the loop's thread
+    loop.callback(os.read(loop.read_fd, 100))
+    assert u.phase == "input" and u.flow.current().name == "summary" and u.plan is None
+    assert "(/mnt); fix: unmount them or choose another disk (screen: Primary disk)" in u.screen.error.get_text()[0]
+
+
+def test_a_check_that_breaks_is_shown_on_the_summary(image):
+    def check(plan):
+        raise KeyError("lsblk")
+    u = InstallerUI(context(), image=image, check_fn=check, install_fn=lambda plan, runner: None)
+    Driver(u).walk_to("summary").press("enter")
+    assert u.phase == "input" and "internal error: KeyError: 'lsblk'" in u.screen.error.get_text()[0]
 
 
 # -- cli: the interactive ending -------------------------------------------------------------------

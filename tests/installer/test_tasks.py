@@ -17,7 +17,7 @@ from xenhost_installer.install import install
 from xenhost_installer.password import hash_password
 from xenhost_installer.runner import TaskRunner
 
-from conftest import E2E_ANSWERS, FakeCommands, FakeProbe, PASSWORD, GiB
+from installer_fixtures import E2E_ANSWERS, FakeCommands, FakeProbe, PASSWORD, GiB
 
 
 class Clock:

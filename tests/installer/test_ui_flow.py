@@ -3,12 +3,13 @@ answers the screens hand on: validated and planned exactly as an answer file wou
 import pytest
 
 from xenhost_installer import answers as answersmod
+from xenhost_installer.ui.app import preflight_check
 from xenhost_installer.ui.flow import sections_to_ask
 from xenhost_installer.ui.screens import DoneScreen
 from xenhost_installer.ui.steps import STEPS
 
-from conftest import PASSWORD
-from ui_harness import DEFAULT_KEYS, FakeExisting, make, passwords
+from installer_fixtures import PASSWORD, FakeProbe
+from ui_harness import DEFAULT_KEYS, FakeExisting, disk, make, passwords
 
 EXISTING = [FakeExisting("/dev/vdb", "0.1", "xh-old", backup_version="0.0.9")]
 HASH = "$6$salt$" + "a" * 86
@@ -161,6 +162,95 @@ def test_summary_refuses_invalid_answers_and_names_the_screen():
     assert "(screen: Time zone: region)" in text
 
 
+# -- preflight when the summary is accepted: a refusal keeps every answer and leads back to the fix ------
+
+def busy_machine():
+    """/dev/vda has a mounted filesystem, /dev/vdb is read-only, /dev/vdc is free."""
+    vda, vdb = disk("/dev/vda", 100, "QEMU HARDDISK", "ext4 (data)"), disk("/dev/vdb", 50, "Samsung SSD", "empty")
+    vda.mounted, vdb.read_only = ["/media/data"], True
+    return [vda, vdb, disk("/dev/vdc", 40, "spare", "empty")]
+
+
+# FULL with the regional defaults: a keymap, zone or NTP list of its own needs a real image (preflight lists it)
+PLAIN = dict(FULL, keymap="us", timezone="UTC", **{"ntp-servers": []})
+
+
+def checked(image, host, answers=None, existing=(), probe_existing=()):
+    """The screens with the real preflight over a fake probe of busy_machine()."""
+    fake, disks = FakeInstall(), busy_machine()
+    probe = FakeProbe(disks=disks, existing=probe_existing)
+    d = make(answers, existing=existing, install_fn=fake, image=image, disks=disks, nics=host.nics,
+             check_fn=preflight_check(probe, host))
+    return d, fake
+
+
+def refusal(d):
+    """The summary's error line (unwrapped) after pressing its start button."""
+    d.press("enter")
+    assert d.step == "summary" and d.ui.phase == "input" and d.ui.plan is None, d.text()
+    assert "Cannot start; nothing was written. Back (Esc) leads to each screen named:" in d.text()
+    return d.ui.screen.error.get_text()[0]
+
+
+def pick_disk(d, n):
+    """On the primary disk screen: choose the n-th disk (0 = /dev/vda), wherever the focus was."""
+    return d.press(*["up"] * 5 + ["down"] * n + ["enter"])
+
+
+def back_to(d, step):
+    for _ in range(20):
+        if d.step == step:
+            return d
+        d.press("esc")
+    raise AssertionError("Back never reached %s" % step)
+
+
+def test_preflight_refusal_stays_on_the_summary_and_back_reaches_the_fix(image, host):
+    d, fake = checked(image, host)
+    d.walk_to("hostname").press(*["backspace"] * 7).type("xh-kept").press("enter", "enter").walk_to("summary")
+    text = refusal(d)
+    assert "disk /dev/vda has mounted filesystems (/media/data); fix: unmount them" in text
+    assert "(screen: Primary disk)" in text and fake.plans == []
+    pick_disk(back_to(d, "primary-disk"), 1).walk_to("summary")                 # the read-only one
+    assert "disk /dev/vdb is read-only; fix: choose a writable disk (screen: Primary disk)" in refusal(d)
+    pick_disk(back_to(d, "primary-disk"), 2).walk_to("summary").press("enter")
+    [plan] = fake.plans
+    assert d.ui.phase == "done" and plan.disk == "/dev/vdc" and plan.disk_path == "/dev/vdc"
+    assert plan.hostname == "xh-kept"                                           # nothing typed was lost
+
+
+def test_refused_disk_from_the_answer_file_becomes_choosable(image, host):
+    """The file answered disk (not asked on the screens): the refusal puts its screen on the way back."""
+    d, fake = checked(image, host, dict(PLAIN, **{"interactive-sections": ["root-password"]}))
+    assert "primary-disk" not in [s.name for s in d.ui.flow.steps if d.ui.flow.shown(s)]
+    d.walk_to("summary")
+    assert "(screen: Primary disk)" in refusal(d)
+    pick_disk(back_to(d, "primary-disk"), 2).walk_to("summary").press("enter")
+    [plan] = fake.plans
+    assert plan.disk == "/dev/vdc" and plan.hostname == "given" and plan.storage_type == "ext"
+
+
+def test_every_failure_named_with_its_screen_or_its_own_fix(host, tmp_path):
+    given = dict(PLAIN, disk={"primary": "/dev/vdc", "guest": ["/dev/vdb"]}, network={"interface": "eth9"})
+    d, fake = checked(str(tmp_path / "missing.tar.zst"), host, dict(given, **{"interactive-sections": ["ntp"]}))
+    lines = refusal(d.walk_to("summary")).splitlines()[1:]
+    assert lines == [
+        "- disk /dev/vdb (guest) is read-only; fix: choose a writable disk (screen: Guest storage disks)",
+        "- network interface 'eth9' not found (have: enp0s3); fix: set network.interface to auto, a name or a MAC "
+        "(screen: Management network interface)",
+        "- dom0 image %s does not exist; fix: boot the xenhost ISO, or pass --image PATH" % (tmp_path / "missing.tar.zst")]
+    assert back_to(d, "guest-disks") and fake.plans == []
+
+
+def test_upgrade_refusal_points_at_the_mode_screen(image, host):
+    """Upgrade picks its disk on the mode screen: that is the screen named (no xenhost found there now)."""
+    d, fake = checked(image, host, existing=[FakeExisting("/dev/vdc", "0.1", "xh-old")])
+    d.walk_to("mode").press("down", "enter").walk_to("summary")
+    assert "no xenhost installation found on disk /dev/vdc" in refusal(d)
+    assert "(screen: Install, upgrade or restore)" in d.ui.screen.error.get_text()[0]
+    assert back_to(d, "mode") and fake.plans == []
+
+
 def test_screens_answers_pass_the_answer_file_validator():
     d = make().walk_to("summary")
     final = d.ui.flow.final_answers()
@@ -169,14 +259,15 @@ def test_screens_answers_pass_the_answer_file_validator():
 
 
 def test_titles_are_distinct_for_the_serial_console_test():
-    from xenhost_installer.ui.screens import FailedScreen, ProgressScreen
-    titles = [s.screen.TITLE for s in STEPS] + [ProgressScreen.TITLE, DoneScreen.TITLE, FailedScreen.TITLE]
+    from xenhost_installer.ui.screens import CheckingScreen, FailedScreen, ProgressScreen
+    titles = [s.screen.TITLE for s in STEPS] + [CheckingScreen.TITLE, ProgressScreen.TITLE, DoneScreen.TITLE,
+                                                FailedScreen.TITLE]
     assert len(set(titles)) == len(titles)
     assert not [(a, b) for a in titles for b in titles if a != b and a in b]
 
 
 def test_make_context_reads_the_machine_once(host):
-    from conftest import FakeProbe
+    from installer_fixtures import FakeProbe
     from xenhost_installer.errors import InstallerError
     from xenhost_installer.ui.app import make_context
 

@@ -6,7 +6,7 @@ import urwid
 from xenhost_installer.ui.steps import STEPS
 from xenhost_installer.ui.widgets import HELP_RETURN
 
-from conftest import PASSWORD
+from installer_fixtures import PASSWORD
 from ui_harness import DEFAULT_KEYS, FakeExisting, FakeLoadkeys, make, passwords
 
 EXISTING = [FakeExisting("/dev/vda", "0.1", "xh1", backup_version="0.0.9")]
@@ -334,10 +334,17 @@ def test_summary_lists_everything_and_hides_the_password():
     text = d.text()
     for expected in ("Erase, install on: /dev/vda, 100.0 GiB, QEMU HARDDISK", "Storage type:      LVM",
                      "Root password:     set (not shown)", "Management NIC:    enp0s4, DHCP",
-                     "Host name:         xenhost", "Time zone:         UTC", "Keyboard:          us",
+                     "Host name:         xenhost", "DNS servers:       from DHCP", "Time zone:         UTC",
+                     "Keyboard:          us",
                      "NTP servers:       Debian's pool (default)", "< Install >"):
         assert expected in text
     assert PASSWORD not in text and "$6$" not in text
+
+
+def test_summary_dns_with_dhcp_is_both_given_and_dhcps():
+    d = make().walk_to("hostname").press("enter").type("192.0.2.53").press("enter").walk_to("summary")
+    assert "DNS servers:       192.0.2.53 and DHCP's" in d.text()
+    assert d.ui.flow.final_answers()["network"] == {"interface": "enp0s4", "mode": "dhcp", "dns": ["192.0.2.53"]}
 
 
 def test_zones_from_this_machines_tz_database():

@@ -9,7 +9,7 @@ from xenhost_installer.answers import catalog, xenserver
 from xenhost_installer.cli import main
 from xenhost_installer.errors import AnswerFileError
 
-from conftest import E2E_ANSWERS, PASSWORD
+from installer_fixtures import E2E_ANSWERS, PASSWORD
 
 VALID = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus", "valid")
 SHA512 = "$6$saltsalt$" + "a" * 86
@@ -101,8 +101,8 @@ def test_schema_messages_name_xml_places_and_never_echo_the_password():
   <admin-interface name="eth0" proto="dhcp"/>
 </installation>""" % PASSWORD
     found = answers.problems(answers.parse_text(xml))
-    assert found == ["installation/root-password (line 3): is not a crypt hash; fix: use SHA-512 ($6$..., e.g. "
-                     "from `openssl passwd -6`), SHA-256 ($5$) or yescrypt ($y$)"]
+    assert found == ["installation/root-password (line 3): is not a SHA-512 ($6$) or yescrypt ($y$) crypt hash; fix: "
+                     "make one with `openssl passwd -6` or `mkpasswd -m yescrypt`, or give plaintext"]
     missing = answers.problems(answers.parse_text("<installation><primary-disk>sda</primary-disk></installation>"))
     assert missing == ["installation/root-password: is required; fix: add <root-password type=\"hash\">$6$...</root-password>, "
                        "or <root-password>!!</root-password> to ask for it at first boot"]

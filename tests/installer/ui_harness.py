@@ -9,7 +9,7 @@ from xenhost_installer.ui.app import InstallerUI
 from xenhost_installer.ui.flow import Context
 from xenhost_installer.ui.time_screens import zones_by_region
 
-from conftest import GiB, PASSWORD
+from installer_fixtures import GiB, PASSWORD
 
 SIZE = (80, 24)
 ZONES = ["UTC", "Etc/GMT+5", "US/Eastern", "Europe/Berlin", "Europe/Paris", "Europe/Zurich",
@@ -116,10 +116,11 @@ DEFAULT_KEYS = {
 }
 
 
-def make(answers=None, existing=(), install_fn=None, on_finished=None, image="/nonexistent/dom0.tar.zst", **kw):
+def make(answers=None, existing=(), install_fn=None, on_finished=None, image="/nonexistent/dom0.tar.zst",
+         check_fn=None, **kw):
     finished = []
     ctx = kw.pop("ctx", None) or context(existing, **kw)
-    ui = InstallerUI(ctx, answers, image=image, install_fn=install_fn,
+    ui = InstallerUI(ctx, answers, image=image, install_fn=install_fn, check_fn=check_fn,
                      on_finished=on_finished or (lambda: finished.append(True)))
     d = Driver(ui)
     d.finished = finished

@@ -129,7 +129,12 @@ def keymap(answers):
     return [(["keymap"], "%r is not a keymap the installer knows; fix: %s" % (name, fix))]
 
 
-RULES = (guest_disks, static_network, dns_servers, ntp_servers, timezone, keymap)
+def restore_boot(answers):     # upgrade applies boot:; restore brings the backup back with its own options
+    return [(["boot"], "is not used by restore (the backup boots with the options it had); fix: remove it, and change "
+             "them on the host afterwards")] if answers.get("mode") == "restore" and "boot" in answers else []
+
+
+RULES = (guest_disks, static_network, dns_servers, ntp_servers, timezone, keymap, restore_boot)
 
 
 def problems(answers):

@@ -1,6 +1,9 @@
 """Read answer files (and hook scripts) from http(s)://, file://, a plain path, or label:LABEL:/path
 (a file on the filesystem with that label, mounted read-only for the read). Networking may come up
-after the installer starts, so HTTP fetches retry for a while before giving up."""
+after the installer starts, so HTTP fetches retry for a while before giving up. Credentials in an
+http(s) URL (http://user:password@host/...) are sent as HTTP Basic authentication; messages and logs
+show the URL with them redacted."""
+import base64
 import hashlib
 import logging
 import os
@@ -63,14 +66,38 @@ def _read_labelled(label, path, commands, what):
             log.warning("could not remove %s", mountpoint)
 
 
+def http_request(location):
+    """A Request for location with any user:password@ moved into an HTTP Basic Authorization header:
+    urllib does no authentication from the URL, it takes `user:password@host` for the host name and
+    fails to resolve it. Unredirected: a redirect to another server must not carry the password there."""
+    parts = urllib.parse.urlsplit(location)
+    if "@" not in parts.netloc:
+        return urllib.request.Request(location)
+    userinfo, host = parts.netloc.rsplit("@", 1)
+    user, _sep, password = userinfo.partition(":")
+    request = urllib.request.Request(urllib.parse.urlunsplit(parts._replace(netloc=host)))
+    token = "%s:%s" % (urllib.parse.unquote(user), urllib.parse.unquote(password))
+    request.add_unredirected_header("Authorization", "Basic " + base64.b64encode(token.encode("utf-8")).decode("ascii"))
+    return request
+
+
+def _http_error(what, shown, exc):
+    if exc.code in (401, 403):
+        return AnswerFileError("cannot fetch %s %s: HTTP %s (%s); fix: check the user name and password in the URL "
+                               "(http://USER:PASSWORD@host/..., HTTP Basic authentication)" % (what, shown, exc.code,
+                                                                                             exc.reason))
+    return AnswerFileError("cannot fetch %s %s: HTTP %s; fix: check the URL on the server" % (what, shown, exc.code))
+
+
 def _read_http(location, attempts, delay, sleep, opener, what):
     shown, last = redact_location(location), None
+    request = http_request(location)
     for attempt in range(1, attempts + 1):
         try:
-            with opener(location, timeout=30) as resp:
+            with opener(request, timeout=30) as resp:
                 return resp.read()
         except urllib.error.HTTPError as exc:      # the server answered: retrying will not help
-            raise AnswerFileError("cannot fetch %s %s: HTTP %s; fix: check the URL on the server" % (what, shown, exc.code))
+            raise _http_error(what, shown, exc)
         except (urllib.error.URLError, OSError) as exc:
             last = exc
             log.info("fetch %s failed (attempt %d/%d): %s", shown, attempt, attempts, exc)

@@ -62,7 +62,9 @@ def management(plan):
     if net.vlan is not None:
         data["vlan"] = net.vlan
     if net.mode == "static":
-        data.update(address=net.address, gateway=net.gateway, dns=list(net.dns))
+        data.update(address=net.address, gateway=net.gateway)
+    if net.dns:     # in both modes: with DHCP, used besides the servers the lease names
+        data["dns"] = list(net.dns)
     return data
 
 

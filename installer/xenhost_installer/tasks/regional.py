@@ -7,7 +7,8 @@ does not touch them: DESIGN.md, "Installer -> first boot contract").
 - time zone: /etc/localtime -> /usr/share/zoneinfo/NAME and /etc/timezone, as Debian's tzdata does.
 - NTP: a systemd-timesyncd drop-in; with no servers given timesyncd uses Debian's pool.
 The dom0 image carries console-setup, tzdata and systemd-timesyncd (iso/images.yaml). Defaults (us,
-UTC, no servers) work without them, so an older image still installs; anything else refuses it.
+UTC, no servers) work without them, so an older image still installs; anything else needs them, which
+preflight checks in the image (image_needs) before the disk is touched: these tasks run after the wipe.
 """
 import glob
 import logging
@@ -29,9 +30,26 @@ TIMESYNCD_DROPIN = "etc/systemd/timesyncd.conf.d/50-xenhost.conf"
 REBUILD = "fix: rebuild the dom0 image with %s (iso/images.yaml lists it)"
 
 
-def _need(ctx, relpath, package, what):
-    if not os.path.exists(ctx.path(relpath)):
-        raise InstallerError("the dom0 image has no /%s, so %s cannot be set; %s" % (relpath, what, REBUILD % package))
+def keymap_written(plan):
+    """install writes the keymap; upgrade only one the answers give (else the host keeps its own);
+    restore never (the backup comes back as it was)."""
+    return plan.mode == "install" or (plan.mode == "upgrade" and "keymap" in (plan.answers_redacted or {}))
+
+
+def image_needs(plan):
+    """[(path in the image, package, what needs it)] for the plan's keymap, time zone and NTP servers."""
+    needs = []
+    if plan.keymap != DEFAULT_KEYMAP and keymap_written(plan):     # the kernel's own map is US
+        needs.append((SETUPCON, "console-setup", "the keymap %s" % plan.keymap))
+    if plan.timezone != DEFAULT_TIMEZONE:           # without zone files glibc falls back to UTC
+        needs.append((os.path.join(ZONEINFO, plan.timezone), "tzdata", "the time zone %s" % plan.timezone))
+    if plan.ntp_servers:
+        needs.append((TIMESYNCD, "systemd-timesyncd", "the NTP servers"))
+    return needs
+
+
+def missing_from_image(relpath, package, what):
+    return "the dom0 image has no /%s, so %s cannot be set; %s" % (relpath, what, REBUILD % package)
 
 
 def keyboard_text(keymap):
@@ -47,8 +65,6 @@ def write_keymap(ctx):
     if keymap is None:      # the answer file check refuses it first; this guards the screens' path
         raise InstallerError("keymap %r is not one the installer knows; fix: choose one from the keymap screen "
                              "(installer/xenhost_installer/answers/keymaps.yaml)" % name)
-    if name != DEFAULT_KEYMAP:          # the kernel's own map is US: only other maps need console-setup
-        _need(ctx, SETUPCON, "console-setup", "the keymap %s" % name)
     _write(ctx, KEYBOARD, keyboard_text(keymap))
     _write(ctx, VCONSOLE, "KEYMAP=%s\n" % name)
     # keyboard-setup.service loads the cached map when there is one, however old: drop it, then
@@ -65,8 +81,6 @@ def write_keymap(ctx):
 def write_timezone(ctx):
     name = ctx.plan.timezone
     zone = os.path.join(ZONEINFO, name)
-    if name != DEFAULT_TIMEZONE:        # without the file glibc falls back to UTC, which is right for UTC
-        _need(ctx, zone, "tzdata", "the time zone %s" % name)
     link = ctx.path("etc/localtime")
     if os.path.lexists(link):
         os.remove(link)
@@ -79,6 +93,5 @@ def write_ntp(ctx):
     if not servers:
         log.info("no NTP servers given: systemd-timesyncd uses Debian's pool")
         return
-    _need(ctx, TIMESYNCD, "systemd-timesyncd", "the NTP servers")
     _write(ctx, TIMESYNCD_DROPIN, "# Written by xenhost-installer: the answer file's ntp-servers.\n"
                                   "[Time]\nNTP=%s\n" % " ".join(servers))

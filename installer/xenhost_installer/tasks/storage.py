@@ -3,6 +3,8 @@ ctx.probe (disks.DiskAccess), so the same tasks run on real disks and on test-mo
 import logging
 import shutil
 
+from ..disks import is_raid
+
 log = logging.getLogger(__name__)
 
 RAID_MEMBER = "linux_raid_member"
@@ -15,7 +17,7 @@ def deactivate_stale_storage(ctx, disk):
         if disk.path in disks:
             ctx.commands.run(["vgchange", "-an", vg])
     for kind, device in disk.stacked:
-        if kind.startswith("raid") or kind == "md":
+        if is_raid(kind):
             ctx.commands.run(["mdadm", "--stop", device])
 
 

@@ -2,9 +2,11 @@
 
 Upgrade: the old root is copied to the backup partition, the root filesystem re-made with the SAME
 UUID (fstab and GRUB keep naming it), the new image extracted, the host's identity copied back from
-the backup, the bootloader re-installed. Restore: the root re-made with its UUID and filled from the
-backup. Both write only the root, backup and ESP partitions and the boot sectors: never logs, swap,
-the storage repository or guest disks."""
+the backup, the answers' boot options and keymap applied when given, the bootloader re-installed.
+Restore: the root re-made with its UUID and filled from the backup. While an upgrade runs, a marker on
+the backup partition says the backup is the only good copy (existing.UNFINISHED_MARKER): preflight then
+refuses another upgrade until a restore has brought the copy back. Both write only the root, backup
+and ESP partitions and the boot sectors: never logs, swap, the storage repository or guest disks."""
 import contextlib
 import datetime
 import glob
@@ -14,9 +16,9 @@ import shutil
 
 import yaml
 
-from . import Task, bootloader, storage
+from . import Task, bootloader, regional, storage
 from ..errors import InstallerError
-from ..existing import BACKUP_MARKER
+from ..existing import BACKUP_MARKER, UNFINISHED_MARKER, read_root
 from ..layout import LABELS
 from .regional import KEYBOARD_CACHES
 
@@ -35,6 +37,7 @@ IDENTITY = (
     "etc/timezone", "etc/localtime", "etc/systemd/timesyncd.conf.d",
     "etc/default/keyboard", "etc/vconsole.conf", KEYBOARD_CACHES,
     "etc/lvm/backup", "etc/lvm/archive",        # metadata history of the storage repository's volume group
+    "etc/xen/*.cfg", "etc/xen/auto",            # VM definitions (xl configs, autostart links); xl.conf is the image's
 )
 SHADOW = "etc/shadow"
 LOG_DIR = "var/lib/xenhost/installer"           # upgrade/restore logs: the logs partition is never written
@@ -67,19 +70,54 @@ def backup_dir(ctx):
     return ctx.scratch("backup")
 
 
+def _now():
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _write_yaml(path, data):
+    with open(path, "w") as f:
+        yaml.safe_dump(data, f, sort_keys=False)
+
+
+def check_copy(backup, old):
+    """The copy must read as the host it was made from before anything relies on it."""
+    copied = read_root(backup)
+    if copied != (old.version, old.hostname):
+        raise InstallerError("the copy of the root on the backup partition reads as %s, not as xenhost %s (%s); the "
+                             "root is untouched; fix: check both filesystems with `e2fsck -f` from a shell, then "
+                             "upgrade again" % ("xenhost %s (%s)" % copied if copied else "no xenhost", old.version,
+                                                old.hostname or "no hostname"))
+
+
 def back_up_root(ctx):
     """mkfs the backup partition, copy the old root onto it (journal replayed by the ro mount: the
-    root is re-made next anyway), mark it. The backup stays mounted for restoring the identity."""
+    root is re-made next anyway), check the copy, mark it. The unfinished-upgrade marker comes last
+    and is synced before the root is re-made: a failure before it leaves the root whole (an upgrade may
+    re-make the backup again), one after it leaves the backup as the only good copy (restore first).
+    The backup stays mounted for restoring the identity."""
     old = ctx.plan.existing
     device = ctx.part("backup")
     ctx.commands.run(storage.mkfs_ext4(device, LABELS["backup"]))
     backup = storage.mount(ctx, device, backup_dir(ctx))
     with ctx.probe.mounted(ctx.commands, ctx.part("root"), ctx.scratch("old-root"), ["-o", "ro"]) as root:
         ctx.commands.run(["cp", "-a", "--one-file-system", root + "/.", backup])
-    marker = {"version": old.version, "hostname": old.hostname, "root-uuid": old.root_uuid,
-              "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
-    with open(os.path.join(backup, BACKUP_MARKER), "w") as f:
-        yaml.safe_dump(marker, f, sort_keys=False)
+    check_copy(backup, old)
+    started = _now()
+    _write_yaml(os.path.join(backup, BACKUP_MARKER), {"version": old.version, "hostname": old.hostname,
+                                                      "root-uuid": old.root_uuid, "date": started})
+    _write_yaml(os.path.join(backup, UNFINISHED_MARKER), {"from-version": old.version, "started": started})
+    ctx.commands.run(["sync"])
+
+
+def clear_unfinished(ctx):
+    """The root is complete and boots: the backup is no longer the only good copy. A restore mounted
+    the backup read-only for the copy, so it is made writable for this one removal."""
+    marker = os.path.join(backup_dir(ctx), UNFINISHED_MARKER)
+    if not os.path.exists(marker):
+        return
+    if ctx.plan.mode == "restore":
+        ctx.commands.run(["mount", "-o", "remount,rw", backup_dir(ctx)])
+    os.unlink(marker)
 
 
 def remake_root(ctx):
@@ -126,8 +164,12 @@ def mount_backup(ctx):
 
 def copy_backup(ctx):
     ctx.commands.run(["cp", "-a", "--one-file-system", backup_dir(ctx) + "/.", ctx.target])
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(ctx.path(BACKUP_MARKER))      # the marker belongs to the backup, not to a root
+    for marker in (BACKUP_MARKER, UNFINISHED_MARKER):   # they belong to the backup, not to a root
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(ctx.path(marker))
+    if "keymap" in (ctx.plan.answers_redacted or {}):
+        log.info("keymap %s served the installer's console only: the restored host keeps the keymap it had",
+                 ctx.plan.keymap)
 
 
 def save_log(ctx):
@@ -138,16 +180,31 @@ def save_log(ctx):
         os.chmod(dest, 0o600)
 
 
-def _bootloader():
+def _bootloader(configure=()):
+    """Bootloader and log; configure: tasks that need the chroot and come before update-grub."""
     return [
         Task("Mounting EFI system partition", storage.mount_esp),
         Task("Preparing chroot", bootloader.bind_mounts),
+        *configure,
         Task("Installing GRUB for BIOS", bootloader.grub_install_bios),
         Task("Installing GRUB for UEFI", bootloader.grub_install_efi),
         Task("Generating GRUB configuration", bootloader.update_grub),
         Task("Saving installer log", save_log),
-        Task("Unmounting target", storage.unmount_all),
     ]
+
+
+def _finish(plan):
+    clear = plan.mode == "upgrade" or plan.existing.unfinished_upgrade
+    return [*([Task("Clearing the unfinished-upgrade marker", clear_unfinished)] if clear else []),
+            Task("Unmounting target", storage.unmount_all)]
+
+
+def upgrade_settings(plan):
+    """What the answers give beyond the disk is applied over the host's own (the rest is kept):
+    boot options (Xen/dom0 arguments are often changed at upgrade time) and the keymap."""
+    given = plan.answers_redacted or {}
+    return ([Task("Writing boot options", bootloader.write_grub_defaults)] if "boot" in given else []) + \
+        ([Task("Setting keymap %s" % plan.keymap, regional.write_keymap)] if regional.keymap_written(plan) else [])
 
 
 def upgrade_tasks(plan):
@@ -158,7 +215,7 @@ def upgrade_tasks(plan):
         Task("Mounting the root filesystem", storage.mount_root),
         Task("Extracting dom0 image", storage.extract_image),
         Task("Restoring host identity (%s)" % (old.hostname or "no hostname"), restore_identity),
-    ] + _bootloader()
+    ] + _bootloader(upgrade_settings(plan)) + _finish(plan)
 
 
 def restore_tasks(plan):
@@ -167,7 +224,7 @@ def restore_tasks(plan):
         Task("Re-making the root filesystem (UUID kept)", remake_root),
         Task("Mounting the root filesystem", storage.mount_root),
         Task("Copying xenhost %s back from the backup partition" % plan.existing.backup_version, copy_backup),
-    ] + _bootloader()
+    ] + _bootloader() + _finish(plan)
 
 
 MODE_TASKS = {"upgrade": upgrade_tasks, "restore": restore_tasks}

@@ -3,9 +3,12 @@ through the same validation and plan builder as an answer file, so both paths in
 An answer file's partial answers can be the start (interactive-sections): only the sections missing
 or listed are asked, the rest keep the file's values.
 
-The install itself is the same install() and TaskRunner as the unattended path, run on a worker
-thread: the runner's on_progress/on_task_done callbacks are posted to the urwid main loop
-(watch_pipe), which updates the progress screen. The done screen offers Reboot / Power off / Shell
+Accepting the summary runs preflight (read-only) first: a refusal (a disk with mounted filesystems,
+a read-only disk, ...) is shown on the summary with the screens that fix it (refusals.py), so no
+answer is lost. The install itself is the same install() and TaskRunner as the unattended path
+(which runs preflight again, with the hook scripts), on a worker thread: the runner's
+on_progress/on_task_done callbacks are posted to the urwid main loop (watch_pipe), which updates
+the progress screen. The done screen offers Reboot / Power off / Shell
 (default: atexit); the failed screen only Shell / Power off. cli.py carries out the choice once the
 loop has given the terminal back.
 
@@ -22,12 +25,14 @@ import urwid
 
 from .. import answers as answersmod
 from .. import plan as planmod
+from .. import preflight
 from ..answers import catalog
-from ..errors import AnswerFileError, InstallerError
+from ..errors import AnswerFileError, InstallerError, PreflightError
 from ..log import LOG_PATH
 from ..runner import TaskRunner
+from . import refusals
 from .flow import Context, Flow
-from .screens import DoneScreen, FailedScreen, ProgressScreen
+from .screens import CheckingScreen, DoneScreen, FailedScreen, ProgressScreen
 from .steps import STEPS, step_for_key
 from .time_screens import zones_by_region
 
@@ -59,7 +64,7 @@ class _Discard:
 class InlineDispatcher:
     """No main loop: run the install now and apply each update immediately (tests, fallback)."""
 
-    def start(self, fn):
+    def start(self, fn, protect=True):
         fn()
 
     def post(self, fn, *args):
@@ -78,9 +83,11 @@ class ThreadDispatcher:
     def attach(self, loop):
         self.fd = loop.watch_pipe(self.drain)
 
-    def start(self, fn):
-        if threading.current_thread() is threading.main_thread():
-            signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C must not stop a half-done install
+    def start(self, fn, protect=True):
+        """protect: the work writes to disks (the install), so Ctrl-C must not stop it half-done;
+        preflight only reads."""
+        if protect and threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
         self.thread = threading.Thread(target=fn, name="xenhost-install", daemon=True)
         self.thread.start()
 
@@ -113,15 +120,17 @@ def fix_hint(problem):
 
 
 class InstallerUI:
-    """phase: input -> installing -> done | failed. After on_finished(): plan, and with an install_fn
-    also choice ("reboot"/"poweroff"/"shell") and error (the failure reason, or None)."""
+    """phase: input -> checking (preflight; back to input when refused) -> installing -> done | failed.
+    After on_finished(): plan, and with an install_fn also choice ("reboot"/"poweroff"/"shell") and
+    error (the failure reason, or None)."""
 
     def __init__(self, context, answers=None, image=planmod.DEFAULT_IMAGE, on_finished=None, *, install_fn=None,
-                 dispatcher=None, atexit_default="reboot", log_path=LOG_PATH, steps=STEPS):
+                 check_fn=None, dispatcher=None, atexit_default="reboot", log_path=LOG_PATH, steps=STEPS):
         self.context, self.image = context, image
         self.flow = Flow(steps, context, answers, atexit_default)
         self.on_finished = on_finished or self._exit_loop
         self.install_fn = install_fn        # install_fn(plan, runner); raises on failure
+        self.check_fn = check_fn            # check_fn(plan): preflight, read-only; raises PreflightError
         self.dispatcher = dispatcher or InlineDispatcher()
         self.log_path = log_path
         self.phase = "input"
@@ -166,6 +175,31 @@ class InstallerUI:
             return self.screen.fail("Not valid yet:\n" + "\n".join(fix_hint(p) for p in found))
         except InstallerError as exc:
             return self.screen.fail(str(exc))
+        if self.check_fn is None:
+            return self.proceed()
+        # preflight hashes the dom0 image and mounts disks read-only: seconds, off the screen's thread
+        self.phase, summary = "checking", self.screen
+        self.frame.body = CheckingScreen()
+        self.dispatcher.start(lambda: self._check(summary), protect=False)
+
+    def _check(self, summary):
+        """Runs on the worker thread (inline in tests): never touches widgets directly."""
+        try:
+            self.check_fn(self.plan)
+        except BaseException as exc:    # anything, so the screen never hangs on "Checking"
+            log.error("not starting: %s", exc, exc_info=not isinstance(exc, InstallerError))
+            self.dispatcher.post(self.refuse, summary, exc)
+        else:
+            self.dispatcher.post(self.proceed)
+
+    def refuse(self, summary, exc):
+        """Back on the summary with every answer, the failures and the screens that fix them."""
+        self.phase, self.plan = "input", None
+        self.frame.body = summary
+        summary.fail(refusals.explain(self.flow, exc.failures) if isinstance(exc, PreflightError)
+                     else failure_reason(exc))
+
+    def proceed(self):
         if self.install_fn is None:
             self.on_finished()
         else:
@@ -249,6 +283,11 @@ def make_context(probe, host=None, commands=None, keymap=None, network_device=No
                    commands=commands, keymap_default=keymap, network_device=network_device)
 
 
+def preflight_check(probe, host):
+    """check_fn for InstallerUI: preflight.run on this machine (it only reads)."""
+    return lambda plan: preflight.run(plan, probe, host)
+
+
 def run_interactive(probe, install_fn, image=planmod.DEFAULT_IMAGE, atexit_default="reboot", log_path=LOG_PATH, *,
                     host=None, answers=None, commands=None, keymap=None, network_device=None):
     """The whole interactive install on the terminal. answers: an answer file's partial answers (ask
@@ -257,7 +296,9 @@ def run_interactive(probe, install_fn, image=planmod.DEFAULT_IMAGE, atexit_defau
     and error), or None if the user quit before the install started."""
     dispatcher = ThreadDispatcher()
     context = make_context(probe, host, commands, keymap, network_device)
-    ui = InstallerUI(context, answers, image, install_fn=install_fn, dispatcher=dispatcher,
+    # without host facts (no NICs known) preflight cannot choose the NIC: then install() checks alone
+    check = preflight_check(probe, host) if host is not None else None
+    ui = InstallerUI(context, answers, image, install_fn=install_fn, check_fn=check, dispatcher=dispatcher,
                      atexit_default=atexit_default, log_path=log_path)
     loop = _main_loop(ui, dispatcher)
     old_sigint = signal.getsignal(signal.SIGINT)

@@ -114,6 +114,13 @@ class Flow:
             self.path.pop()
         return self.current()
 
+    def reopen(self, sections):
+        """Ask sections again (preflight refused what they hold): their screens join the path
+        behind the current step, so Back reaches them even when the given answers had them."""
+        self.asked |= set(sections)
+        here = self.path[-1]
+        self.path = [i for i in range(here) if self.shown(self.steps[i])] + [here]
+
     def final_answers(self):
         """The answers to validate and install from: keys of steps that do not apply to the chosen
         mode dropped (upgrade and restore keep the host's own), interactive-sections answered."""

@@ -132,13 +132,13 @@ class HostnameScreen(Screen):
     TITLE = "Host name and DNS"
     HELP = ("The host's name: letters, digits and '-', optionally with a domain (xh1.example.org). "
             "DNS servers: IP addresses separated by spaces or commas; with DHCP they may be left empty "
-            "(the DHCP server gives them).")
+            "(the DHCP server gives them), and any given are used besides the DHCP server's.")
 
     def __init__(self, flow, done, back):
         self.flow, self.done = flow, done
         net = flow.answers.get("network") or {}
         self.hostname = field("Host name:   ", flow.answers.get("hostname", DEFAULT_HOSTNAME))
-        hint = "(empty: from DHCP)" if net.get("mode", "dhcp") == "dhcp" else "(e.g. 192.0.2.53)"
+        hint = "(empty: DHCP's only)" if net.get("mode", "dhcp") == "dhcp" else "(e.g. 192.0.2.53)"
         self.dns = field("DNS servers: ", " ".join(net.get("dns", [])))
         rows = [self.hostname, urwid.Divider(), self.dns, urwid.Text("             " + hint)]
         super().__init__(rows, on_back=back)

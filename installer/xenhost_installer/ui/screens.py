@@ -1,4 +1,4 @@
-"""The screens after the summary: progress, then done or failed. Neither goes back (the install has
+"""The screens after the summary: checking (preflight), progress, then done or failed. Neither goes back (the install has
 started); each has F1 help. The input screens are in start_, disk_, host_, time_screens.py and
 summary_screen.py; their order is app.STEPS."""
 import urwid
@@ -6,6 +6,18 @@ import urwid
 from .widgets import Screen, button
 
 FINISHED_SHOWN = 10         # finished steps listed on the progress screen (fits 80x24)
+
+
+class CheckingScreen(Screen):
+    """While preflight runs (it only reads): the summary comes back with any problem it finds."""
+    TITLE = "Checking"
+    HELP = ("Before anything is written the installer checks this machine: the disks chosen (not in use, "
+            "writable), the network interface and the dom0 image. Nothing is written; a problem is shown "
+            "on the summary with the screen to fix it on.")
+
+    def __init__(self):
+        super().__init__([urwid.Text("Checking the disks, the network interface and the dom0 image (read-only) ...")],
+                         next_label=None)
 
 
 class ProgressScreen(Screen):

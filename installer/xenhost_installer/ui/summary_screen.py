@@ -22,6 +22,13 @@ def _network(net):
     return text
 
 
+def _dns(net):
+    given = " ".join(net.get("dns") or [])
+    if net.get("mode", "dhcp") != "dhcp":
+        return given or "none"
+    return given + " and DHCP's" if given else "from DHCP"
+
+
 def install_lines(flow):
     a = flow.answers
     disk, net = a.get("disk") or {}, a.get("network") or {}
@@ -32,7 +39,7 @@ def install_lines(flow):
         ("Root password", _password(a.get("root-password"))),
         ("Management NIC", _network(net)),
         ("Host name", a.get("hostname", DEFAULT_HOSTNAME)),
-        ("DNS servers", " ".join(net.get("dns") or []) or "from DHCP"),
+        ("DNS servers", _dns(net)),
         ("Time zone", a.get("timezone", DEFAULT_TIMEZONE)),
         ("NTP servers", " ".join(a.get("ntp-servers") or []) or "Debian's pool (default)")]
 
@@ -46,8 +53,9 @@ def keep_lines(flow):
 class SummaryScreen(Screen):
     TITLE = "Summary"
     HELP = ("Everything the installer will do. The start button writes to the disks listed; Back (or Esc) "
-            "goes through the previous screens to change anything. If an answer is not valid, the "
-            "problem is shown here with the screen to fix it on.")
+            "goes through the previous screens to change anything. Before anything is written the "
+            "installer checks the answers and this machine (disks in use or read-only, the network "
+            "interface, ...); a problem is shown here with the screen to fix it on.")
     VERB = {"install": "Install", "upgrade": "Upgrade", "restore": "Restore"}
 
     def __init__(self, flow, done, back):

@@ -18,6 +18,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "invalid")
 
 SHA512 = "$6$saltsalt$" + "a" * 86
+# a well-formed SHA-256 crypt hash: the answer file takes only SHA-512 and yescrypt (the rule)
+SHA256 = "$5$rounds=5000$saltsalt$" + "a" * 43
+NOT_A_HASH = "is not a SHA-512 ($6$) or yescrypt ($y$) crypt hash"
 
 BASE = {
     "version": 1,
@@ -109,21 +112,21 @@ YAML_CASES = [
     ("plaintext-empty", "root-password.plaintext: must be a non-empty string", _set("root-password.plaintext", "")),
     ("plaintext-int", "root-password.plaintext: must be a non-empty string", _set("root-password.plaintext", 1234)),
     ("plaintext-null", "root-password.plaintext: must be a non-empty string", _set("root-password.plaintext", None)),
-    ("hash-word", "root-password.hash: is not a crypt hash", _set("root-password", {"hash": "secrethash"})),
-    ("hash-md5", "root-password.hash: is not a crypt hash",
+    ("hash-word", "root-password.hash: " + NOT_A_HASH, _set("root-password", {"hash": "secrethash"})),
+    ("hash-md5", "root-password.hash: " + NOT_A_HASH,
      _set("root-password", {"hash": "$1$saltsalt$qjXMvbEw8oaL.CzflDugX/"})),
-    ("hash-sha512-short", "root-password.hash: is not a crypt hash",
+    ("hash-sha512-short", "root-password.hash: " + NOT_A_HASH,
      _set("root-password", {"hash": "$6$saltsalt$" + "a" * 85})),
-    ("hash-sha512-bad-char", "root-password.hash: is not a crypt hash",
+    ("hash-sha512-bad-char", "root-password.hash: " + NOT_A_HASH,
      _set("root-password", {"hash": "$6$saltsalt$" + "a" * 85 + "!"})),
-    ("hash-sha512-long-salt", "root-password.hash: is not a crypt hash",
+    ("hash-sha512-long-salt", "root-password.hash: " + NOT_A_HASH,
      _set("root-password", {"hash": "$6$" + "s" * 17 + "$" + "a" * 86})),
-    ("hash-sha256-length", "root-password.hash: is not a crypt hash",
-     _set("root-password", {"hash": "$5$saltsalt$" + "a" * 86})),
-    ("hash-yescrypt-short", "root-password.hash: is not a crypt hash",
+    ("hash-sha256", "root-password.hash: " + NOT_A_HASH + "; fix: make one with `openssl passwd -6`",
+     _set("root-password", {"hash": SHA256})),
+    ("hash-yescrypt-short", "root-password.hash: " + NOT_A_HASH,
      _set("root-password", {"hash": "$y$j9T$salt$" + "a" * 42})),
-    ("hash-empty", "root-password.hash: is not a crypt hash", _set("root-password", {"hash": ""})),
-    ("hash-trailing-newline", "root-password.hash: is not a crypt hash",
+    ("hash-empty", "root-password.hash: " + NOT_A_HASH, _set("root-password", {"hash": ""})),
+    ("hash-trailing-newline", "root-password.hash: " + NOT_A_HASH,
      _set("root-password", {"hash": SHA512 + "\n"})),
     ("disk-trailing-newline", "disk.primary: must be a block device path", _set("disk.primary", "/dev/vda\n")),
     ("hostname-trailing-newline", "hostname: must be a host name", _set("hostname", "xh1\n")),
@@ -393,10 +396,12 @@ XML_CASES = [
      _line(4, '  <root-password type="md5">s3cret-Pass</root-password>')),
     ("root-password-empty", "installation/root-password (line 4): must be a non-empty string",
      _line(4, '  <root-password type="plaintext"></root-password>')),
-    ("root-password-hash-bad", "installation/root-password (line 4): is not a crypt hash",
+    ("root-password-hash-bad", "installation/root-password (line 4): " + NOT_A_HASH,
      _line(4, '  <root-password type="hash">notahash</root-password>')),
-    ("root-password-hash-empty", "installation/root-password (line 4): is not a crypt hash",
+    ("root-password-hash-empty", "installation/root-password (line 4): " + NOT_A_HASH,
      _line(4, '  <root-password type="hash"/>')),
+    ("root-password-hash-sha256", "installation/root-password (line 4): " + NOT_A_HASH,
+     _line(4, '  <root-password type="hash">%s</root-password>' % SHA256)),
     ("root-password-twice", "installation/root-password (line 5): given more than once",
      _insert('  <root-password>other</root-password>', before=5)),
     ("source-nfs", 'installation/source@type (line 5): <source type="nfs"> is not supported: the dom0 image comes '

@@ -1,0 +1,113 @@
+"""Shared helpers for installer tests: a command runner that records argv, a disk probe, the e2e answers.
+A module of its own (not conftest.py): tests/firstboot has a conftest too, and `from conftest import`
+would get whichever of the two pytest imported last."""
+import hashlib
+import io
+import json
+import os
+import tarfile
+
+from xenhost_installer.disks import Disk, DiskAccess, Part
+
+GiB = 1024 ** 3
+PASSWORD = "s3cret-Pass"
+
+E2E_ANSWERS = """\
+version: 1
+disk: {primary: /dev/vda}
+root-password: {plaintext: "%s"}
+hostname: xh-e2e
+network: {interface: auto, mode: dhcp}
+boot: {xen-extra-args: "bootscrub=0", dom0-extra-args: ""}
+atexit: reboot
+""" % PASSWORD
+
+
+class FakeCommands:
+    """Records every argv; answers the few read commands tasks need."""
+
+    def __init__(self, fail_on=None):
+        self.calls = []
+        self.fail_on = fail_on
+
+    def run(self, argv, *, input=None, secret_input=False, chroot=None, check=True):
+        argv = [str(a) for a in argv]
+        if chroot:
+            argv = ["chroot", str(chroot)] + argv
+        self.calls.append(argv)
+        if self.fail_on and argv[0] == self.fail_on:
+            from xenhost_installer.errors import CommandError
+            raise CommandError(argv, 1, "%s: simulated failure" % argv[0])
+        if argv[0] == "blkid":
+            return "uuid-%s\n" % argv[-1].rsplit("/", 1)[-1]
+        if argv[0] == "lsblk":
+            return json.dumps({"blockdevices": [{"path": "/dev/vda", "type": "disk", "children": [
+                {"path": "/dev/vda1", "type": "part"}]}]})
+        return ""
+
+    def programs(self):
+        return [c[2] if c[0] == "chroot" else c[0] for c in self.calls]
+
+
+def default_disks():
+    return [Disk("/dev/vda", "disk", 20 * GiB, "QEMU HARDDISK", partitions=[Part(1, "/dev/vda1", 1 * GiB, "", "ext4")]),
+            Disk("/dev/sr0", "rom", 1 * GiB, "QEMU DVD-ROM")]
+
+
+class FakeProbe(DiskAccess):
+    """Disks as given; partitions reached the real way (DiskAccess: /dev/vda3, partprobe, udevadm)."""
+
+    def __init__(self, disks=None, boot_media=(), existing=(), volume_groups=None):
+        self.disks = {d.path: d for d in (disks or default_disks())}
+        self.aliases = {"/dev/disk/by-id/virtio-abc": "/dev/vda"}
+        self._boot = set(boot_media)
+        self._existing = list(existing)
+        self._vgs = dict(volume_groups or {})
+
+    def existing_installs(self):
+        return list(self._existing)
+
+    def volume_groups(self):
+        return dict(self._vgs)
+
+    def get(self, path):
+        return self.disks.get(self.aliases.get(path, path))
+
+    def list_disks(self):
+        return [d for d in self.disks.values() if d.type == "disk"]
+
+    scan = list_disks       # DiskAccess.raid_arrays() reads the disks' stacked arrays from scan()
+
+    def boot_media(self):
+        return set(self._boot)
+
+
+def tree(root, files):
+    """Files under root: {relative path: text}; a text "->TARGET" makes a symlink. Returns str(root)."""
+    for rel, content in files.items():
+        path = os.path.join(str(root), rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        if content.startswith("->"):
+            os.symlink(content[2:], path)
+        else:
+            with open(path, "w") as f:
+                f.write(content)
+    return str(root)
+
+
+def tar_image(directory, members, name="dom0.tar.gz"):
+    """A real (small) dom0 image holding members, named as `tar -C root .` names them ("./usr/bin/x";
+    "bin -> usr/bin" makes a symlink), with its .sha256 beside it. Returns its path."""
+    path = os.path.join(str(directory), name)
+    with tarfile.open(path, "w:gz") as tar:
+        for member in members:
+            entry, _, link = member.partition(" -> ")
+            info = tarfile.TarInfo("./" + entry)
+            if link:
+                info.type, info.linkname = tarfile.SYMTYPE, link
+            tar.addfile(info, io.BytesIO(b""))
+    with open(path, "rb") as f:
+        digest = hashlib.sha256(f.read()).hexdigest()
+    with open(path + ".sha256", "w") as f:
+        f.write("%s  %s\n" % (digest, name))
+    return path
