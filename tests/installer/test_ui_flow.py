@@ -293,3 +293,15 @@ def test_kernel_command_line_defaults_preselect_keymap_and_nic():
     assert "* fr " in d.text()
     d.press("enter").walk_to("nic")
     assert "* enp0s3" in d.text()
+
+
+@pytest.mark.parametrize("existing", [
+    FakeExisting("/dev/vdb", None, "xh-old", backup_version="0.1"),                       # root unreadable
+    FakeExisting("/dev/vdb", "0.2", "xh-old", backup_version="0.1", unfinished_upgrade="from 0.1"),
+])
+def test_only_restore_is_offered_when_an_upgrade_cannot_go_on(existing):
+    d = make(existing=[existing]).walk_to("mode")
+    shown = d.text()
+    assert "Restore xenhost 0.1 from the backup on /dev/vdb" in shown and "Upgrade xenhost" not in shown
+    d.press("down", "enter")
+    assert d.answers["mode"] == "restore" and d.answers["disk"] == {"primary": "/dev/vdb"}

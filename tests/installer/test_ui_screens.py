@@ -102,7 +102,7 @@ def test_keymap_choice_loads_it_and_letters_jump():
 def test_welcome_describes_the_machine():
     text = make(existing=EXISTING).walk_to("welcome").text()
     assert "4 disks" in text and "2 network interfaces (1 with link)" in text
-    assert "Found: xenhost 0.1 on /dev/vda (host xh1)" in text
+    assert "Found: xenhost 0.1 (xh1) on /dev/vda, backup: xenhost 0.0.9." in text
 
 
 def test_mode_screen_only_with_an_existing_install():

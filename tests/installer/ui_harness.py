@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from xenhost_installer.answers import catalog
 from xenhost_installer.disks import Disk
+from xenhost_installer.existing import ExistingInstall
 from xenhost_installer.host import Nic
 from xenhost_installer.ui.app import InstallerUI
 from xenhost_installer.ui.flow import Context
@@ -30,12 +31,7 @@ def machine_disks():
 NICS = [Nic("enp0s3", "52:54:00:12:34:56", False), Nic("enp0s4", "52:54:00:ab:cd:ef", True)]
 
 
-@dataclass
-class FakeExisting:
-    disk: str
-    version: str
-    hostname: str
-    backup_version: str = None
+FakeExisting = ExistingInstall      # the probe's own record: the screens call its describe()
 
 
 class FakeLoadkeys:

@@ -57,8 +57,7 @@ class WelcomeScreen(Screen):
                               gib(sum(d.size for d in ctx.disks)), len(ctx.nics),
                               "" if len(ctx.nics) == 1 else "s", linked)),
                 urwid.Divider()]
-        rows += [urwid.Text("Found: xenhost %s on %s (host %s)." % (e.version, e.disk, e.hostname or "?"))
-                 for e in ctx.existing]
+        rows += [urwid.Text("Found: %s." % e.describe()) for e in ctx.existing]
         rows.append(urwid.Text("Nothing is written to any disk before you confirm on the summary screen."))
         super().__init__(rows, on_back=back, focus_buttons=True)
 
@@ -78,8 +77,10 @@ class ModeScreen(ChoiceScreen):
         self.flow, self.done = flow, done
         choices = [("Install xenhost, erasing the disks you choose", ("install", None))]
         for e in flow.context.existing:
-            choices.append(("Upgrade xenhost %s on %s (host %s)" % (e.version, e.disk, e.hostname or "?"),
-                            ("upgrade", e.disk)))
+            # an unreadable root or an unfinished upgrade can only be restored (preflight refuses the rest)
+            if e.version and not getattr(e, "unfinished_upgrade", None):
+                choices.append(("Upgrade xenhost %s on %s (host %s)" % (e.version, e.disk, e.hostname or "?"),
+                                ("upgrade", e.disk)))
             if e.backup_version:
                 choices.append(("Restore xenhost %s from the backup on %s" % (e.backup_version, e.disk),
                                 ("restore", e.disk)))
