@@ -38,7 +38,7 @@ EXTRA_APT_PACKAGES = [
     "grub-pc-bin", "grub-efi-amd64-bin", "ovmf", "debian-archive-keyring", "zstd", "xz-utils",
     "python3-venv", "python3-rpm", "python3-yaml", "python3-jinja2", "python3-urwid",
     "python3-jsonschema", "python3-pexpect", "e2fsprogs", "parted", "fdisk", "kpartx",
-    "busybox-static",     # the tiny initramfs that boots the dom0 kernel in the slow tests
+    "busybox-static", "kmod",   # the tiny initramfs that boots the dom0 kernel in slow tests
 ]
 
 

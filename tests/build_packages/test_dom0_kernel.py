@@ -99,7 +99,8 @@ def _initramfs(work: Path, kernel_root: Path) -> Path:
         (tree / d).mkdir(parents=True)
     shutil.copy2("/bin/busybox", tree / "bin" / "busybox")
     shutil.copytree(kernel_root / "lib" / "modules" / RELEASE, tree / "lib" / "modules" / RELEASE)
-    subprocess.run(["depmod", "-b", str(tree), RELEASE], check=True)
+    # /sbin: not on every PATH (kmod).
+    subprocess.run(["/sbin/depmod", "-b", str(tree), RELEASE], check=True)
     (tree / "init").write_text(INIT)
     (tree / "init").chmod(0o755)
     files = subprocess.run(["find", "."], cwd=tree, capture_output=True, check=True).stdout
