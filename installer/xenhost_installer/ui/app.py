@@ -19,6 +19,7 @@ import logging
 import os
 import queue
 import signal
+import sys
 import threading
 
 import urwid
@@ -30,7 +31,7 @@ from ..answers import catalog
 from ..errors import AnswerFileError, InstallerError, PreflightError
 from ..log import LOG_PATH
 from ..runner import TaskRunner
-from . import refusals
+from . import refusals, terminal
 from .flow import Context, Flow
 from .screens import CheckingScreen, DoneScreen, FailedScreen, ProgressScreen
 from .steps import STEPS, step_for_key
@@ -261,6 +262,7 @@ def _main_loop(ui, dispatcher=None):
     def unhandled(key):
         if key == "f10" and ui.phase == "input":      # quitting mid-install would leave a half-written disk
             raise urwid.ExitMainLoop()
+    terminal.ensure_size(sys.stdout.fileno())
     screen = urwid.raw_display.Screen()
     screen.set_terminal_properties(colors=terminal_colors())
     loop = urwid.MainLoop(ui.frame, PALETTE, screen=screen, unhandled_input=unhandled)
