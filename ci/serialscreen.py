@@ -77,12 +77,16 @@ class SerialScreen:
             self.vm.child.send(KEYS[key])
             self._pump(gap)
 
-    def jump_to(self, letter: str, wanted: str, tries: int = 12) -> None:
+    def jump_to(self, letter: str, wanted: str, tries: int = 12, timeout: float = 20) -> None:
         """In a list where a letter jumps to the next item starting with it: press it until `wanted`
-        has the focus."""
+        has the focus. Each press waits for the focus to move first: a busy guest answers keys late,
+        and a press read before the previous redraw would overshoot."""
         for _ in range(tries):
+            before = self.highlighted()
             self.press_text(letter)
-            self.settle(0.4)
+            deadline = time.monotonic() + timeout
+            while self.highlighted() == before and time.monotonic() < deadline:
+                self._pump(0.2)
             if any(wanted in line for line in self.highlighted()):
                 return
         raise VMTimeout(f"{wanted!r} never got the focus by pressing {letter!r}; screen:\n{self.text()}")

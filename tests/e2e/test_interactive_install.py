@@ -5,6 +5,7 @@ to check that what was chosen on the screens is what the host has.
 
 Key sequences per screen: installer/README.md ("Screens")."""
 import json
+import re
 
 import pexpect
 import pytest
@@ -20,7 +21,7 @@ PROMPT = rf"root@{HOSTNAME}:~# "
 
 
 def step(screen, title, timeout=120):
-    screen.wait_for(title, timeout, phase=title)
+    screen.wait_for(re.escape(title), timeout, phase=title)
     screen.settle()
 
 
