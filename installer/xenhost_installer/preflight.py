@@ -3,6 +3,7 @@ Only read-only probes happen here; all failures are collected so the user fixes 
 import hashlib
 import logging
 import os
+import shutil
 
 from .commands import Commands
 from .errors import CommandError, LayoutError, PreflightError
@@ -215,10 +216,23 @@ def install_checks(plan, probe, host, disk, boot_media):
     return failures, guests, nic
 
 
-def run(plan, probe, host):
+# What the install tasks run on the installer itself (the bootloader tools run inside the target).
+INSTALLER_PROGRAMS = ("lsblk", "blkid", "wipefs", "sgdisk", "sfdisk", "partprobe", "udevadm", "mkfs.ext4",
+                      "mkfs.vfat", "mkswap", "mount", "umount", "tar", "zstd", "chroot", "sync")
+
+
+def check_programs(which=shutil.which):
+    """A program missing from the installer image would stop the install half way: find it first."""
+    return ["%s is not installed in the installer environment; fix: add the package that provides it to the "
+            "installer image (iso/images.yaml) or the xenhost-installer spec's Requires" % name
+            for name in INSTALLER_PROGRAMS if which(name) is None]
+
+
+def run(plan, probe, host, which=shutil.which):
     """Check everything; fill plan's resolved fields; raise PreflightError listing every failure."""
     boot_media = probe.boot_media()
     failures, disk = check_disk(plan, probe, boot_media)
+    failures += check_programs(which)
     guests, nic, found = [], None, None
     if plan.mode == "install":
         more, guests, nic = install_checks(plan, probe, host, disk, boot_media)

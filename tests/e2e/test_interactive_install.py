@@ -85,6 +85,7 @@ def test_interactive_install_over_serial_console(iso_path, e2e_dir):
         screen = SerialScreen(vm)
         answer_screens(screen)
         screen.wait_for(r"Installation complete|Installation FAILED", 1800, phase="install")
+        screen.settle(quiet=3, limit=60)            # the title line arrives before the rest of the screen
         assert "FAILED" not in screen.text(), screen.text()
         screen.press("enter")                           # Reboot
         vm.expect_phase("installer reboots", pexpect.EOF, 300)

@@ -166,3 +166,11 @@ def test_image_listed_once(tmp_path):
     assert preflight.image_members(path, Counting()) is first and Counting.calls == 1
     assert "usr/bin/setupcon" in first and "bin" in first
     assert preflight.in_image(first, "bin/setupcon") and not preflight.in_image(first, "etc/setupcon")
+
+
+def test_a_program_missing_from_the_installer_is_found_before_any_write():
+    from xenhost_installer.preflight import check_programs
+    found = check_programs(which=lambda name: None if name == "sfdisk" else "/usr/sbin/" + name)
+    assert found == ["sfdisk is not installed in the installer environment; fix: add the package that provides "
+                     "it to the installer image (iso/images.yaml) or the xenhost-installer spec's Requires"]
+    assert check_programs(which=lambda name: "/usr/bin/" + name) == []
