@@ -60,8 +60,8 @@ def cmd_iso(args, config) -> int:
 def main(argv=None) -> int:
     _reexec_in_venv()
     sys.path.insert(0, str(HERE))
-    from packages.config import BuildConfig
-    from packages.errors import XenhostBuildError
+    from buildlib.config import BuildConfig
+    from buildlib.errors import XenhostBuildError
 
     parser = argparse.ArgumentParser(prog="build.py", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Install what xenhost's build and tests need on a Debian 12 host, idempotently:
-# the Debian packages declared in packages/hosttools.py and a .venv (kiwi, urwid, ...)
+# the Debian packages declared in buildlib/hosttools.py and a .venv (kiwi, urwid, ...)
 # that also sees Debian's python3-rpm. Run as root. Safe to run again: it only adds what's missing.
 set -eu
 cd "$(dirname "$0")"
@@ -10,7 +10,7 @@ if [ "$(id -u)" != 0 ]; then
     exit 1
 fi
 
-packages=$(/usr/bin/python3 -m packages.hosttools apt-packages)
+packages=$(/usr/bin/python3 -m buildlib.hosttools apt-packages)
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -15,10 +15,10 @@ from xml.etree import ElementTree
 import jinja2
 import yaml
 
-from packages.config import BuildConfig
-from packages.errors import XenhostBuildError
-from packages.repos import package_closure
-from packages.run import run
+from buildlib.config import BuildConfig
+from buildlib.errors import XenhostBuildError
+from buildlib.aptindex import package_closure
+from buildlib.run import run
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 IMAGES_FILE = Path(__file__).resolve().parent / "images.yaml"

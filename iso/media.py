@@ -2,10 +2,10 @@
 import shutil
 from pathlib import Path
 
-from packages.config import BuildConfig
-from packages.errors import XenhostBuildError
-from packages.run import run
-from packages.sources import sha256_of
+from buildlib.config import BuildConfig
+from buildlib.errors import XenhostBuildError
+from buildlib.run import run
+from buildlib.files import sha256_of
 
 from . import kiwi
 

@@ -14,8 +14,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import REPO_ROOT, BuildConfig
-from .sources import sha256_of
+from buildlib.config import REPO_ROOT, BuildConfig
+from buildlib.files import sha256_of
 from .specs import MACRO_FILES, Spec
 
 # Code whose behaviour shapes the .debs: editing it remakes every .deb (not every RPM).

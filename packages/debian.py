@@ -13,10 +13,10 @@ import time
 import tempfile
 from pathlib import Path
 
-from . import hosttools
-from .errors import CommandFailed
+from buildlib import hosttools
+from buildlib.errors import CommandFailed
 from .names import NameMap
-from .run import run
+from buildlib.run import run
 
 ARCHES = {"x86_64": "amd64", "noarch": "all"}
 
@@ -59,17 +59,6 @@ def merge_depends(shared: list[str], named: list[str]) -> list[str]:
         if key not in merged or ("(" in clause and "(" not in merged[key]):
             merged[key] = clause
     return list(merged.values())
-
-
-def depends_names(field: str, every_alternative: bool = False) -> list[str]:
-    """Package names a Depends field names, without version or architecture: the first
-    alternative of each clause (what the clause needs at least), or every alternative."""
-    names = []
-    for clause in filter(None, (c.strip() for c in field.split(","))):
-        alternatives = [a.strip() for a in clause.split("|")]
-        for alternative in (alternatives if every_alternative else alternatives[:1]):
-            names.append(alternative.split()[0].split(":")[0].split("(")[0])
-    return names
 
 
 def control_text(header, names: NameMap, shared_depends: list[str] = ()) -> str:

@@ -1,7 +1,7 @@
 """Build order from the specs themselves: a spec builds after every spec providing its BuildRequires."""
 from graphlib import CycleError, TopologicalSorter
 
-from .errors import DependencyError
+from buildlib.errors import DependencyError
 from .names import NameMap
 from .specs import BinaryPackage, Spec
 

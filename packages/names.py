@@ -3,7 +3,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import DependencyError
+from buildlib.errors import DependencyError
 
 TABLE_PATH = Path(__file__).resolve().parent / "debian-names.yaml"
 

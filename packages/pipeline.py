@@ -10,16 +10,17 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import graph, hosttools
+from buildlib import hosttools
+from . import graph
 from .backends import Backend, BuildRequest, backend_named
 from .cache import StoredBuild, cache_key, conversion_key, package_key
-from .config import BuildConfig
+from buildlib.config import BuildConfig
 from .debian import rpm_to_deb
-from .errors import XenhostBuildError
+from buildlib.errors import XenhostBuildError
 from .names import NameMap
 from .profiles import DEFAULT, select
 from .repos import write_repositories
-from .run import run
+from buildlib.run import run
 from .sources import gather_sources
 from .specs import MACRO_FILES, load_specs
 

@@ -6,8 +6,8 @@ profile is reused by the other.
 """
 import yaml
 
-from .config import BuildConfig
-from .errors import SpecError
+from buildlib.config import BuildConfig
+from buildlib.errors import SpecError
 from .specs import Spec
 
 DEFAULT = "default"

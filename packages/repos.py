@@ -3,11 +3,10 @@ import gzip
 import shutil
 from pathlib import Path
 
-from . import hosttools
-from .config import BuildConfig
-from .debian import depends_names
-from .run import run
-from .signing import Signer
+from buildlib import hosttools
+from buildlib.config import BuildConfig
+from buildlib.run import run
+from buildlib.signing import Signer
 
 SUITE = "xenhost"
 COMPONENT = "main"
@@ -72,36 +71,3 @@ def write_repositories(config: BuildConfig, debs, rpms, srpms) -> dict[str, Path
     return {"apt": write_apt_repo(config, debs, signer),
             "rpm": write_rpm_repo(config, rpms, srpms, signer),
             "keyring": keyring}
-
-
-def index_stanzas(index_text: str) -> dict[str, list[str]]:
-    """An apt Packages index: package name -> its stanzas (several with --multiversion)."""
-    stanzas: dict[str, list[str]] = {}
-    for stanza in filter(str.strip, index_text.split("\n\n")):
-        fields = dict(ln.split(": ", 1) for ln in stanza.splitlines() if ": " in ln and not ln.startswith(" "))
-        stanzas.setdefault(fields["Package"], []).append(stanza.strip())
-    return stanzas
-
-
-def package_closure(index_text: str, names: list[str]) -> list[str]:
-    """The stanzas of our packages that installing `names` brings in: those named, and what
-    they Depend on (every alternative, through Provides too) that our index holds. Debian's
-    packages are not in the index and are not followed."""
-    stanzas = index_stanzas(index_text)
-    fields = {name: dict(ln.split(": ", 1) for ln in entries[0].splitlines()
-                         if ": " in ln and not ln.startswith(" "))
-              for name, entries in stanzas.items()}
-    provider = {name: name for name in stanzas}
-    for name, f in fields.items():
-        provider.update({p: name for p in depends_names(f.get("Provides", ""), every_alternative=True)})
-    found: set[str] = set()
-    todo = [provider[n] for n in names if n in provider]
-    while todo:
-        name = todo.pop()
-        if name in found:
-            continue
-        found.add(name)
-        for field in ("Pre-Depends", "Depends"):
-            todo += [provider[d] for d in depends_names(fields[name].get(field, ""), every_alternative=True)
-                     if d in provider]
-    return [stanza for name in sorted(found) for stanza in stanzas[name]]

@@ -8,18 +8,11 @@ from pathlib import Path
 
 import yaml
 
-from .config import BuildConfig
-from .errors import SourceError
-from .run import run
+from buildlib.config import BuildConfig
+from buildlib.errors import SourceError
+from buildlib.run import run
 from .specs import Spec
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+from buildlib.files import sha256_of
 
 
 def load_manifest(config: BuildConfig) -> dict:

@@ -2,8 +2,8 @@
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import REPO_ROOT
-from .errors import SpecError
+from buildlib.config import REPO_ROOT
+from buildlib.errors import SpecError
 
 MACRO_FILES = {
     # Macros every build host gets, plus Debian's missing distribution macros.

@@ -11,10 +11,11 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .. import hosttools
-from ..config import BuildConfig
-from ..debian import depends_names, shlibdeps_command
-from ..run import run
+from buildlib import hosttools
+from buildlib.config import BuildConfig
+from buildlib.aptindex import depends_names
+from ..debian import shlibdeps_command
+from buildlib.run import run
 from ..specs import MACRO_FILES
 from .base import Backend, BuildRequest
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from ..config import BuildConfig
-from ..errors import CommandFailed, HostToolMissing, PackageBuildFailed, XenhostBuildError
-from ..run import run
+from buildlib.config import BuildConfig
+from buildlib.errors import CommandFailed, HostToolMissing, PackageBuildFailed, XenhostBuildError
+from buildlib.run import run
 from ..specs import MACRO_FILES
 from .base import Backend, BuildRequest
 

@@ -10,8 +10,8 @@ import pytest
 
 from packages.backends import BuildRequest, chroot
 from packages.backends.chroot import ChrootBackend, external_depends
-from packages.debian import depends_names
-from packages.config import BuildConfig
+from buildlib.aptindex import depends_names
+from buildlib.config import BuildConfig
 from packages.specs import Spec
 
 

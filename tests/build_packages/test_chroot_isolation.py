@@ -13,8 +13,8 @@ import pytest
 
 from packages.backends import BuildRequest
 from packages.backends.chroot import ChrootBackend
-from packages.config import BuildConfig
-from packages.errors import CommandFailed
+from buildlib.config import BuildConfig
+from buildlib.errors import CommandFailed
 from packages.pipeline import make_srpm
 from packages.specs import parse_spec
 

@@ -7,7 +7,7 @@ import pytest
 
 from packages.debian import (host_shlibdeps, linked_elf_files, merge_depends, parse_shlibdeps,
                              rpm_to_deb)
-from packages.errors import CommandFailed, DependencyError
+from buildlib.errors import CommandFailed, DependencyError
 from packages.names import NameMap
 
 SPEC = """\

@@ -15,7 +15,7 @@ import pytest
 from ci.qemu import VM, VMSpec
 from packages.backends import BuildRequest
 from packages.backends.chroot import ChrootBackend
-from packages.config import BuildConfig
+from buildlib.config import BuildConfig
 from packages.pipeline import PackageBuilder
 from packages.specs import parse_spec
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from packages.config import BuildConfig
+from buildlib.config import BuildConfig
 
 pytestmark = pytest.mark.slow
 

@@ -12,7 +12,7 @@ from packages.backends import BuildRequest, backend_named
 from packages.backends import mock as mock_backend
 from packages.backends.mock import (MockBackend, collect_results, failed_log, mock_command,
                                     python_literal, rpmbuild_failed)
-from packages.errors import HostToolMissing, PackageBuildFailed, XenhostBuildError
+from buildlib.errors import HostToolMissing, PackageBuildFailed, XenhostBuildError
 from packages.specs import MACRO_FILES, Spec
 
 RESULTS = ("demo-1.0-1.el9.x86_64.rpm", "demo-tools-1.0-1.el9.noarch.rpm",

@@ -12,7 +12,7 @@ import zlib
 
 import pytest
 
-from packages.config import BuildConfig
+from buildlib.config import BuildConfig
 from packages.pipeline import PackageBuilder
 
 pytestmark = pytest.mark.slow

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from packages import hosttools
+from buildlib import hosttools
 from packages.backends import Backend, BuildRequest
-from packages.config import BuildConfig
-from packages.errors import HostToolMissing, PackageBuildFailed, XenhostBuildError
+from buildlib.config import BuildConfig
+from buildlib.errors import HostToolMissing, PackageBuildFailed, XenhostBuildError
 from packages.pipeline import PackageBuilder
-from packages.signing import Signer
+from buildlib.signing import Signer
 
 PROGRAMS = ("rpmbuild", "rpm2cpio", "cpio", "dpkg-deb", "dpkg-scanpackages", "apt-ftparchive",
             "createrepo_c", "gpg", "gpgv", "apt-get")

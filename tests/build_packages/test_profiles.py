@@ -2,8 +2,8 @@
 import pytest
 
 from packages.backends import Backend
-from packages.config import BuildConfig
-from packages.errors import SpecError
+from buildlib.config import BuildConfig
+from buildlib.errors import SpecError
 from packages.pipeline import PackageBuilder
 from packages.profiles import select
 from packages.specs import load_specs

@@ -4,7 +4,7 @@ import pytest
 import yaml
 
 from packages import sources
-from packages.errors import SourceError
+from buildlib.errors import SourceError
 from packages.specs import load_specs
 
 

@@ -1,8 +1,8 @@
 import pytest
 
 from packages import graph
-from packages.config import BuildConfig
-from packages.errors import DependencyError, SpecError
+from buildlib.config import BuildConfig
+from buildlib.errors import DependencyError, SpecError
 from packages.specs import load_specs, parse_spec
 
 

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from iso import kiwi, media
-from packages.config import BuildConfig
-from packages.repos import package_closure
+from buildlib.config import BuildConfig
+from buildlib.aptindex import package_closure
 
 STANZAS = {
     "xenhost-core": "Depends: xen-hypervisor, xenhost-toolstack | xe-tools, lvm2",

@@ -1,7 +1,7 @@
 """The programs the build host needs, declared once: drives the preflight check and setup-host.sh.
 
 Pure standard library on purpose: setup-host.sh runs this with the system python before any
-virtual environment exists (`python3 -m packages.hosttools apt-packages`).
+virtual environment exists (`python3 -m buildlib.hosttools apt-packages`).
 """
 import shutil
 import sys
@@ -52,7 +52,7 @@ def require(*programs: str) -> None:
     if not missing:
         return
     # A program not declared in HOST_TOOLS is a bug here, but the user still gets the message.
-    known = {p: HOST_TOOLS.get(p, (p, "not declared in packages/hosttools.py HOST_TOOLS")) for p in missing}
+    known = {p: HOST_TOOLS.get(p, (p, "not declared in buildlib/hosttools.py HOST_TOOLS")) for p in missing}
     lines = [f"  {p}: from Debian package {pkg} ({why})" for p, (pkg, why) in known.items()]
     packages = " ".join(sorted({pkg for pkg, _why in known.values()}))
     raise HostToolMissing("the build host lacks programs this step needs:\n" + "\n".join(lines),
@@ -63,4 +63,4 @@ if __name__ == "__main__":
     if sys.argv[1:] == ["apt-packages"]:
         print(" ".join(apt_packages()))
     else:
-        sys.exit("usage: python3 -m packages.hosttools apt-packages")
+        sys.exit("usage: python3 -m buildlib.hosttools apt-packages")
