@@ -5,11 +5,11 @@ instead of leaving them to read a traceback.
 """
 
 
-class XenhostBuildError(Exception):
-    def __init__(self, problem: str, fix: str = ""):
-        self.problem = problem
-        self.fix = fix
-        super().__init__(f"{problem}\n  fix: {fix}" if fix else problem)
+from xenhost_common.errors import XenhostError
+
+
+class XenhostBuildError(XenhostError):
+    """Base of the build side's errors: the runtime core's problem + fix, one format."""
 
 
 class SpecError(XenhostBuildError):
