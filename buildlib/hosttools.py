@@ -31,6 +31,8 @@ HOST_TOOLS = {
     "qemu-img": ("qemu-utils", "creates virtual disks for tests"),
     "sgdisk": ("gdisk", "partitions disks in installer tests"),
     "lintian": ("lintian", "checks the .deb packages"),
+    "obs-build": ("obs-build", "checks the OBS export: prjconf and kiwi parsers, a local package build"),
+    "osc": ("osc", "pushes the OBS export to a build service (export/README in README.md)"),
 }
 
 # Packages with no single program to probe for (boot loader modules, firmware, keyrings).
