@@ -71,6 +71,7 @@ def build_package(config: BuildConfig, package_dir: Path, prjconf: str, work: Pa
     essential = essential_packages(config)
     download_debs(config, [*essential, *REQUIRED, *depends], debs)
     preinstall = download_debs(config, essential, config.cache("obs-local", "essential"))
+    work.mkdir(parents=True, exist_ok=True)
     dist = work / "dist.conf"
     dist.write_text(base_config(preinstall) + "\n" + prjconf)
     root = work / "root"
