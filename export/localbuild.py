@@ -15,6 +15,7 @@ from buildlib.errors import XenhostBuildError
 from buildlib.run import run
 
 OBS_BUILD = "obs-build"
+OBS_BUILD_LIB = "/usr/lib/obs-build"      # Debian's obs-build keeps its perl modules here
 REQUIRED = ("build-essential", "fakeroot", "dpkg-dev")
 
 

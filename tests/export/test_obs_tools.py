@@ -62,7 +62,7 @@ def test_obs_build_reads_the_images_prjconf(real_export):
                             real_export.images_dir / "_config"))
     assert found["type"] == "kiwi" and found["binarytype"] == "deb"
     assert found["repotype"] == ["staticlinks"]
-    assert "initramfs-tools" in found["prefer"]
+    assert found["prefer"] == ["xen-hypervisor", "sysvinit-utils"]
 
 
 @pytest.mark.parametrize("image,imagetype", [("dom0", "tbz"), ("installer", "iso")])
