@@ -19,18 +19,17 @@ from packages.backends.chroot import ROOT_BASE
 from packages.debian import ARCHES
 from packages.names import NameMap
 from packages.sources import tree_tarball
+from buildlib.errors import SpecError
 from packages.specs import MACRO_FILES, Spec, rpm_spec
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # What debian/rules runs besides rpmbuild's own needs (ROOT_BASE): the converter.
 CONVERTER_DEPENDS = ("rpm2cpio", "python3", "python3-rpm", "python3-yaml")
-# The converter and what it imports, copied into the bundle's xenhost-obs/ folder.
-CONVERTER_FILES = (
-    "export/rpm2deb.py", "packages/__init__.py", "packages/debian.py", "packages/names.py",
-    "packages/debian-names.yaml", "buildlib/__init__.py", "buildlib/errors.py",
-    "buildlib/hosttools.py", "buildlib/run.py", "common/xenhost_common/__init__.py",
-    "common/xenhost_common/errors.py",
-)
+# The converter and what it imports: repository path -> path in the bundle's xenhost-obs/.
+CONVERTER_FILES = {"export/rpm2deb.py": "rpm2deb.py", **{f: f for f in (
+    "packages/__init__.py", "packages/debian.py", "packages/names.py", "packages/debian-names.yaml",
+    "buildlib/__init__.py", "buildlib/errors.py", "buildlib/hosttools.py", "buildlib/run.py",
+    "common/xenhost_common/__init__.py", "common/xenhost_common/errors.py")}}
 HELPER_DIR = "xenhost-obs"
 
 
@@ -58,27 +57,27 @@ def _binary_packages(parsed) -> list[dict]:
 
 
 def _changelog(spec: Spec, parsed) -> tuple[str, str]:
-    """debian/changelog from the spec's %changelog (newest first, the newest entry carries the
-    full version with %dist, as the .debs do), and the maintainer it names."""
+    """debian/changelog from the spec's %changelog (newest first; the newest entry carries the
+    full version with %dist, as the .debs do), and the newest entry's author (Maintainer)."""
     import rpm  # noqa: PLC0415
     header = parsed.sourceHeader
-    entries, maintainer = [], "xenhost developers <dev@xenhost.invalid>"
+    entries, authors = [], []
     rows = zip(header[rpm.RPMTAG_CHANGELOGTIME], header[rpm.RPMTAG_CHANGELOGNAME],
                header[rpm.RPMTAG_CHANGELOGTEXT])
     for index, (when, who, text) in enumerate(rows):
-        author, _, version = who.rpartition(" - ")
-        author = author or who
-        maintainer = maintainer if index else author.strip()
+        author, _, version = who.rpartition(" - ")     # "Name <mail> - 0.1-1"
+        author = (author or who).strip()
+        authors.append(author)
         version = spec.evr if index == 0 else (version.strip() or spec.evr)
         body = "\n".join(f"  * {ln[1:].strip()}" if ln.startswith("-") else f"    {ln.strip()}"
                          for ln in text.splitlines() if ln.strip())
         stamp = time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime(when))
         entries.append(f"{spec.name} ({version}) xenhost; urgency=medium\n\n{body}\n\n"
-                       f" -- {author.strip()}  {stamp}\n")
+                       f" -- {author}  {stamp}\n")
     if not entries:
-        entries = [f"{spec.name} ({spec.evr}) xenhost; urgency=medium\n\n  * Exported.\n\n"
-                   f" -- {maintainer}  {time.strftime('%a, %d %b %Y %H:%M:%S +0000', time.gmtime(0))}\n"]
-    return "\n".join(entries), maintainer
+        raise SpecError(f"{spec.path.name} has no %changelog entry",
+                        "add one: debian/changelog (the Debian version) is made from it")
+    return "\n".join(entries), authors[0]
 
 
 def control_files(spec: Spec, names: NameMap) -> dict[str, str]:
@@ -112,9 +111,8 @@ def write_bundle(spec: Spec, sources: list[Path], own_names: set[str], staging: 
     for source in sources:
         (top / "SOURCES" / source.name).write_bytes(source.read_bytes())
     helper = top / HELPER_DIR
-    for relative in CONVERTER_FILES:
-        target = helper / Path(relative).relative_to("export") if relative.startswith("export/") \
-            else helper / relative
+    for relative, inside in CONVERTER_FILES.items():
+        target = helper / inside
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes((REPO_ROOT / relative).read_bytes())
     (helper / "macros").mkdir()
