@@ -15,11 +15,11 @@ from pathlib import Path
 import jinja2
 
 from buildlib.config import REPO_ROOT
+from buildlib.errors import SpecError
 from packages.backends.chroot import ROOT_BASE
 from packages.debian import ARCHES
 from packages.names import NameMap
 from packages.sources import tree_tarball
-from buildlib.errors import SpecError
 from packages.specs import MACRO_FILES, Spec, rpm_spec
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
