@@ -4,6 +4,7 @@ DiskAccess is the interface the tasks use for partitions (partition/reread/settl
 is the real one (kernel partition nodes, udev links); imagedisks.ImageDisks serves image files in test
 mode. Tests substitute a fake probe with the same methods."""
 import json
+import shutil
 import logging
 import os
 import re
@@ -118,6 +119,10 @@ class DiskAccess:
 
     def partition(self, disk, number):
         return partition_path(disk, number)
+
+    def has_program(self, program):
+        """Whether the environment that runs the tasks has this program (preflight asks)."""
+        return shutil.which(program) is not None
 
     def reread(self, commands, disk):
         """After partitioning: make the new partitions reachable."""

@@ -13,7 +13,6 @@ import yaml
 
 from ..hooks import install_firstboot_hooks
 from ..layout import by_role
-from .configure import _write
 
 log = logging.getLogger(__name__)
 
@@ -85,4 +84,4 @@ def write_firstboot(ctx):
     # the first-boot hooks fetched in preflight go to /etc/xenhost/firstboot.d (DESIGN.md, "Hooks")
     hooks = install_firstboot_hooks(ctx.hooks, ctx.target) if ctx.hooks else []
     data = firstboot_data(ctx.plan, sr_partition_name(ctx), hooks)
-    _write(ctx, FIRSTBOOT_YAML, yaml.safe_dump(data, sort_keys=False))
+    ctx.write(FIRSTBOOT_YAML, yaml.safe_dump(data, sort_keys=False))

@@ -16,7 +16,6 @@ import os
 
 from ..answers.catalog import DEFAULT_KEYMAP, DEFAULT_TIMEZONE, keymaps
 from ..errors import CommandFailed, InstallerError
-from .configure import _write
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +63,8 @@ def write_keymap(ctx):
     keymap = keymaps().get(name)
     if keymap is None:      # the answer file check refuses it first; this guards the screens' path
         raise InstallerError('keymap %r is not one the installer knows' % (name,), 'choose one from the keymap screen (installer/xenhost_installer/answers/keymaps.yaml)')
-    _write(ctx, KEYBOARD, keyboard_text(keymap))
-    _write(ctx, VCONSOLE, "KEYMAP=%s\n" % name)
+    ctx.write(KEYBOARD, keyboard_text(keymap))
+    ctx.write(VCONSOLE, "KEYMAP=%s\n" % name)
     # keyboard-setup.service loads the cached map when there is one, however old: drop it, then
     # rebuild it. If the rebuild fails the host compiles the map at boot (no cache: setupcon -k).
     for stale in glob.glob(ctx.path(KEYBOARD_CACHES)):
@@ -84,7 +83,7 @@ def write_timezone(ctx):
     if os.path.lexists(link):
         os.remove(link)
     os.symlink("/" + zone, link)
-    _write(ctx, "etc/timezone", name + "\n")
+    ctx.write("etc/timezone", name + "\n")
 
 
 def write_ntp(ctx):
@@ -92,5 +91,5 @@ def write_ntp(ctx):
     if not servers:
         log.info("no NTP servers given: systemd-timesyncd uses Debian's pool")
         return
-    _write(ctx, TIMESYNCD_DROPIN, "# Written by xenhost-installer: the answer file's ntp-servers.\n"
+    ctx.write(TIMESYNCD_DROPIN, "# Written by xenhost-installer: the answer file's ntp-servers.\n"
                                   "[Time]\nNTP=%s\n" % " ".join(servers))

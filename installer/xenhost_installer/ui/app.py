@@ -5,7 +5,7 @@ or listed are asked, the rest keep the file's values.
 
 Accepting the summary runs preflight (read-only) first: a refusal (a disk with mounted filesystems,
 a read-only disk, ...) is shown on the summary with the screens that fix it (refusals.py), so no
-answer is lost. The install itself is the same install() and TaskRunner as the unattended path
+answer is lost. The install itself is the same install() and TaskSequence as the unattended path
 (which runs preflight again, with the hook scripts), on a worker thread: the runner's
 on_progress/on_task_done callbacks are posted to the urwid main loop (watch_pipe), which updates
 the progress screen. The done screen offers Reboot / Power off / Shell
@@ -30,7 +30,7 @@ from .. import preflight
 from ..answers import catalog
 from ..errors import AnswerFileError, InstallerError, PreflightError, XenhostError
 from ..log import LOG_PATH
-from ..runner import TaskRunner
+from xenhost_common.tasks import TaskSequence
 from . import refusals, terminal
 from .flow import Context, Flow
 from .screens import CheckingScreen, DoneScreen, FailedScreen, ProgressScreen
@@ -216,7 +216,7 @@ class InstallerUI:
     def _work(self):
         """Runs on the worker thread (inline in tests): never touches widgets directly."""
         post, progress = self.dispatcher.post, self.progress
-        runner = TaskRunner(out=_Discard(),
+        runner = TaskSequence(out=_Discard(),
                             on_progress=lambda *a: post(progress.start_step, *a),
                             on_task_done=lambda *a: post(progress.step_done, *a))
         try:
