@@ -14,7 +14,10 @@ import glob
 import logging
 import os
 
-from ..answers.catalog import DEFAULT_KEYMAP, DEFAULT_TIMEZONE, keymaps
+from ..answers.catalog import keymaps
+
+KERNEL_KEYMAP = "us"        # the console's map when nothing is loaded
+GLIBC_ZONE = "UTC"           # what glibc falls back to without zone files
 from ..errors import CommandFailed, InstallerError
 
 log = logging.getLogger(__name__)
@@ -38,9 +41,9 @@ def keymap_written(plan):
 def image_needs(plan):
     """[(path in the image, package, what needs it)] for the plan's keymap, time zone and NTP servers."""
     needs = []
-    if plan.keymap != DEFAULT_KEYMAP and keymap_written(plan):     # the kernel's own map is US
+    if plan.keymap != KERNEL_KEYMAP and keymap_written(plan):     # the kernel's own map is US
         needs.append((SETUPCON, "console-setup", "the keymap %s" % plan.keymap))
-    if plan.timezone != DEFAULT_TIMEZONE:           # without zone files glibc falls back to UTC
+    if plan.timezone != GLIBC_ZONE:           # without zone files glibc falls back to UTC
         needs.append((os.path.join(ZONEINFO, plan.timezone), "tzdata", "the time zone %s" % plan.timezone))
     if plan.ntp_servers:
         needs.append((TIMESYNCD, "systemd-timesyncd", "the NTP servers"))

@@ -126,7 +126,7 @@ class InstallerUI:
     error (the failure reason, or None)."""
 
     def __init__(self, context, answers=None, image=planmod.DEFAULT_IMAGE, on_finished=None, *, install_fn=None,
-                 check_fn=None, dispatcher=None, atexit_default="reboot", log_path=LOG_PATH, steps=STEPS):
+                 check_fn=None, dispatcher=None, atexit_default=None, log_path=LOG_PATH, steps=STEPS):
         self.context, self.image = context, image
         self.flow = Flow(steps, context, answers, atexit_default)
         self.on_finished = on_finished or self._exit_loop
@@ -290,7 +290,7 @@ def preflight_check(probe, host):
     return lambda plan: preflight.run(plan, probe, host)
 
 
-def run_interactive(probe, install_fn, image=planmod.DEFAULT_IMAGE, atexit_default="reboot", log_path=LOG_PATH, *,
+def run_interactive(probe, install_fn, image=planmod.DEFAULT_IMAGE, atexit_default=None, log_path=LOG_PATH, *,
                     host=None, answers=None, commands=None, keymap=None, network_device=None):
     """The whole interactive install on the terminal. answers: an answer file's partial answers (ask
     only the sections missing or listed in interactive-sections); host: host.HostFacts (the NICs);

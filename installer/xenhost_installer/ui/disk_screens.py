@@ -2,6 +2,7 @@
 or kept and replaced (upgrade, restore)."""
 import urwid
 
+from ..answers.declared import given
 from ..layout import MIN_DISK_BYTES
 from .widgets import GiB, ChoiceScreen, Screen, gib
 
@@ -100,7 +101,7 @@ class StorageScreen(ChoiceScreen):
 
     def __init__(self, flow, done, back):
         self.flow, self.done = flow, done
-        current = (flow.answers.get("storage") or {}).get("type", "lvm")
+        current = given(flow.answers, "storage.type")
         super().__init__("Local storage repository type:", self.CHOICES, self.choose, current=current, on_back=back)
 
     def choose(self, kind):

@@ -3,7 +3,7 @@ import logging
 
 import urwid
 
-from ..answers.catalog import DEFAULT_KEYMAP
+from ..answers.declared import default
 from ..errors import XenhostError
 from .widgets import ChoiceScreen, Screen, gib
 
@@ -19,7 +19,7 @@ class KeymapScreen(ChoiceScreen):
     def __init__(self, flow, done, back):
         self.flow, self.done = flow, done
         keymaps = flow.context.keymaps
-        current = flow.answers.get("keymap") or flow.context.keymap_default or DEFAULT_KEYMAP
+        current = flow.answers.get("keymap") or flow.context.keymap_default or default("keymap")
         choices = [("%-22s %s" % (name, km.title), name) for name, km in keymaps.items()]
         super().__init__("Choose the keyboard layout:", choices, self.choose, current=current,
                          on_back=back)

@@ -1,7 +1,8 @@
 """Time zone (region, then city, from the machine's tz database) and NTP servers."""
 import urwid
 
-from ..answers.catalog import DEFAULT_TIMEZONE, timezones
+from ..answers.catalog import timezones
+from ..answers.declared import default
 from .widgets import ChoiceScreen, EnterRadio, Screen, field, words
 
 # The tz database's geographic areas; the rest (Etc/, US/, legacy names) are aliases kept for old systems.
@@ -20,7 +21,7 @@ def zones_by_region(names=None):
 
 
 def _split(timezone):
-    region, _sep, city = (timezone or DEFAULT_TIMEZONE).partition("/")
+    region, _sep, city = (timezone or default("timezone")).partition("/")
     return region, city
 
 
