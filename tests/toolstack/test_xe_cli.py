@@ -1,9 +1,8 @@
 """xe commands end to end with a fake xl: layout, values, errors."""
 import uuid
 
-from toolstack_helpers import FakeRunner, run_xe
+from toolstack_helpers import dom0_runner, run_xe
 from xenhost_toolstack.records import Field, format_record, map_field
-from xenhost_toolstack.runner import Result
 
 GIB16 = 16275 * 1024 * 1024
 
@@ -94,7 +93,7 @@ def test_unknown_command():
 def test_unknown_parameter():
     code, _, err = run_xe(["vm-list", "colour=blue"])
     assert code == 1
-    assert err.startswith("xe: unknown parameter 'colour' for vm-list (accepted: ")
+    assert err.startswith("xe: unknown parameter 'colour' for vm-list\n  fix: accepted: ")
 
 
 def test_argument_without_equals():
@@ -118,36 +117,33 @@ def test_help():
 
 
 def test_xl_missing_says_so_plainly(tmp_path):
-    runner = FakeRunner()
-    del runner.responses[("xl", "info")]
+    runner = dom0_runner(missing=("xl",))
     code, out, err = run_xe(["host-param-list"], runner=runner, root=tmp_path)
     assert code == 1 and out == ""
-    assert err == ("xe: cannot talk to Xen: the `xl` command was not found "
-                   "(is this host booted with the Xen hypervisor? check `xl info`)\n")
+    assert err == ("xe: cannot talk to Xen: the `xl` command was not found\n"
+                   "  fix: is this host booted with the Xen hypervisor? check `xl info`\n")
 
 
 def test_xl_failing_not_under_xen():
-    runner = FakeRunner()
-    runner.responses[("xl", "list", "-v")] = Result(
+    runner = dom0_runner()
+    runner.responses[("xl", "list", "-v")] = (
         1, "", "xc: error: Could not obtain handle on privileged command interface (2 = No such file or directory)\n"
                "libxl: error: libxl.c:102:libxl_ctx_alloc: cannot open libxc handle: No such file or directory\n")
     code, _, err = run_xe(["vm-list"], runner=runner)
     assert code == 1
     assert err.startswith("xe: cannot talk to Xen: `xl list -v` failed (exit 1): libxl: error:")
-    assert err.endswith("(is this host booted with the Xen hypervisor? check `xl info`)\n")
+    assert err.endswith("\n  fix: is this host booted with the Xen hypervisor? check `xl info`\n")
 
 
 def test_host_list_works_without_xen(tmp_path):
-    runner = FakeRunner()
-    runner.responses.clear()
-    runner.responses[("hostname",)] = Result(0, "xh1\n")
+    runner = dom0_runner(missing=("xl",))
     code, out, _ = run_xe(["host-list"], runner=runner, root=tmp_path)
     assert code == 0 and "name-label ( RO): xh1" in out
     assert not any(call[0] == "xl" for call in runner.calls)
 
 
 def test_address_empty_when_bridge_missing(tmp_path):
-    runner = FakeRunner()
-    del runner.responses[("ip", "-o", "addr", "show", "dev", "xenbr0", "scope", "global")]
+    runner = dom0_runner()
+    runner.responses[("ip", "-o", "addr", "show", "dev", "xenbr0", "scope", "global")] = (1, "", "Device \"xenbr0\" does not exist.")
     _, out, _ = run_xe(["host-param-list"], runner=runner, root=tmp_path)
     assert "         address ( RO): \n" in out

@@ -7,7 +7,7 @@ import sys
 from .commands import COMMANDS, Env
 from .errors import XeError
 from .records import format_records
-from .runner import SystemRunner
+from xenhost_common.runner import Runner
 
 
 def usage():
@@ -89,7 +89,7 @@ def main(argv=None, *, runner=None, root="/", out=None, err=None):
         return 1
     try:
         params, minimal = parse_args(name, args)
-        records = COMMANDS[name].run(Env(runner=runner or SystemRunner(), root=root), params)
+        records = COMMANDS[name].run(Env(runner=runner or Runner(), root=root), params)
         out.write(select(name, records, params, minimal) if COMMANDS[name].is_list
                   else "".join(format_records(records)))
     except XeError as e:

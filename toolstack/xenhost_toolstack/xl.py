@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from xenhost_common.errors import ProgramMissing
+
 from .errors import XenUnavailable
 
 MIB = 1024 * 1024
@@ -77,9 +79,10 @@ class Xl:
         self.runner = runner
 
     def _run(self, *args):
-        result = self.runner.run(["xl", *args])
-        if result.returncode == 127:
-            raise XenUnavailable("the `xl` command was not found")
+        try:
+            result = self.runner.run(["xl", *args], check=False)
+        except ProgramMissing:
+            raise XenUnavailable("the `xl` command was not found") from None
         if result.returncode != 0:
             detail = (result.stderr or result.stdout).strip().splitlines()
             raise XenUnavailable(f"`xl {' '.join(args)}` failed (exit {result.returncode})"
