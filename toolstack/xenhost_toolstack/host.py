@@ -4,11 +4,11 @@ import socket
 import uuid as uuidlib
 
 from xenhost_common.errors import ProgramMissing
+from xenhost_common.names import MANAGEMENT_BRIDGE
 
 from .errors import XeError
 
 HOST_UUID_PATH = "/etc/xenhost/host-uuid"
-MANAGEMENT_BRIDGE = "xenbr0"  # firstboot puts dom0's address on this bridge
 
 
 def host_uuid(root="/"):
