@@ -27,8 +27,8 @@ def parse_value(field, text):
     return text
 
 
-def _prepare(ctx, cls_name):
-    if cls_name == "vm":
+def _prepare(ctx, alias):
+    if alias == "vm":
         resync(ctx)   # power states from `xl list` before anyone reads them
 
 
@@ -38,16 +38,16 @@ def list_records(ctx, args, cls_name, alias):
     fixed = dict(FIXED.get(alias, {}))
     if any(k == "is-a-template" for k, _ in args.pairs):
         fixed.pop("is-a-template", None)
-    _prepare(ctx, cls_name)
+    _prepare(ctx, alias)
     default = TEMPLATE_LIST_FIELDS if alias == "template" else cls.list_fields
     fields = chosen_fields(cls, args.get("params"), default)
     records = [r for r in ctx.db.find(cls_name, fixed) if matches(ctx, cls, r, args, ("minimal", "json"))]
     return render([view(ctx, fields, r) for r in records], args.flag("minimal"), args.flag("json"))
 
 
-def param_list(ctx, args, cls_name):
+def param_list(ctx, args, cls_name, alias):
     (uuid,) = required(args, "uuid")
-    _prepare(ctx, cls_name)
+    _prepare(ctx, alias)
     record = by_uuid(ctx, cls_name, uuid)
     return render([view(ctx, CLASSES[cls_name].fields, record)], as_json=args.flag("json"))
 
@@ -61,9 +61,9 @@ def _field(cls, name, writable=False):
     return field
 
 
-def param_get(ctx, args, cls_name):
+def param_get(ctx, args, cls_name, alias):
     uuid, name = required(args, "uuid", "param-name")
-    _prepare(ctx, cls_name)
+    _prepare(ctx, alias)
     record = by_uuid(ctx, cls_name, uuid)
     field = _field(CLASSES[cls_name], name)
     value = value_of(ctx, field, record)
@@ -154,9 +154,10 @@ def _register(alias, cls_name):
             description=f"list {help_}; any field is a filter")(
         lambda ctx, args: list_records(ctx, args, cls_name, alias))
     command(f"{alias}-param-list", reqd=("uuid",), description=f"all fields of one of the {help_}")(
-        lambda ctx, args: param_list(ctx, args, cls_name))
+        lambda ctx, args: param_list(ctx, args, cls_name, alias))
     command(f"{alias}-param-get", reqd=("uuid", "param-name"), optional=("param-key",),
-            description="one field (or one key of a map field)")(lambda ctx, args: param_get(ctx, args, cls_name))
+            description="one field (or one key of a map field)")(
+        lambda ctx, args: param_get(ctx, args, cls_name, alias))
     command(f"{alias}-param-set", reqd=("uuid",), optional=("<field>", "<map>:<key>"), filters=cls_name,
             description="change ( RW) fields and keys of (MRW) maps")(lambda ctx, args: param_set(ctx, args, cls_name))
     for verb, fn, extra in (("add", param_add, ("param-key", "<key>")), ("remove", param_remove, ("param-key",)),
