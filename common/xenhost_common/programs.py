@@ -18,6 +18,7 @@ PROGRAM_PACKAGES = {
     "networkctl": "systemd", "systemctl": "systemd", "ssh-keygen": "openssh-client",
     "xl": "xen-utils-common", "qemu-img": "qemu-utils", "curl": "curl", "gpgv": "gpgv",
     "kexec": "kexec-tools", "dhclient": "isc-dhcp-client",
+    "hostname": "hostname", "findmnt": "util-linux", "vgextend": "lvm2",
 }
 
 

@@ -53,7 +53,7 @@ def set_root_password(ctx):
         password = ask_new_password(console)
         # stdin, never argv: argv is visible in ps and in error messages; chpasswd hashes
         # with the system's method (yescrypt on Debian 12)
-        result = ctx.runner.run(["chpasswd"], check=False, input=f"root:{password}\n")
+        result = ctx.runner.run(["chpasswd"], check=False, input=f"root:{password}\n", secret=True)
         if result.returncode == 0:
             console.tell("Root password set.")
             return "set on the console"

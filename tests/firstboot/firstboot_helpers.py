@@ -1,9 +1,9 @@
-"""Helpers for firstboot tests: the contract example, a recording fake runner, a fake console,
-file I/O."""
+"""Helpers for firstboot tests: the contract example, the shared fake runner set up for first boot, a
+fake console, file I/O."""
 import os
 import textwrap
 
-from xenhost_firstboot.runner import Result
+from xenhost_common.testing import FakeRunner
 
 SR_PART = "/dev/disk/by-partuuid/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
 GUEST = "/dev/disk/by-id/wwn-0x5000c500a1b2c3d4"
@@ -21,51 +21,25 @@ DHCP_YAML = textwrap.dedent(f"""\
     """)
 
 
-def fake_ssh_keygen(argv, runner):
+def fake_ssh_keygen(argv):
     """Like `ssh-keygen -A [-f ROOT]`: create the three host key files."""
     root = argv[argv.index("-f") + 1] if "-f" in argv else "/"
     assert root != "/", "tests must never write real host keys"
     for key_type in ("rsa", "ecdsa", "ed25519"):
         write(root, f"etc/ssh/ssh_host_{key_type}_key", "fake key")
+    return (0, "", "")
 
 
-class FakeRunner:
-    """Records every argv (and stdin); answers from `responses` (argv tuple -> Result).
-    stream() answers from `scripts` (argv[0] -> (exit code, output lines))."""
+def make_runner(**kwargs):
+    """The shared FakeRunner, with an ssh-keygen that writes keys like the real one."""
+    runner = FakeRunner(**kwargs)
+    runner.respond(("ssh-keygen",), fake_ssh_keygen)
+    return runner
 
-    def __init__(self, tools=("ssh-keygen", "vgcreate", "systemctl", "hostname", "udevadm")):
-        self.tools = set(tools)
-        self.calls = []
-        self.inputs = []
-        self.responses = {}
-        self.scripts = {}
-        self.envs = []
-        self.effects = {"ssh-keygen": fake_ssh_keygen}  # argv[0] -> side effect(argv, runner)
 
-    def which(self, name):
-        return name in self.tools
-
-    def run(self, argv, check=True, input=None):
-        self.calls.append(list(argv))
-        self.inputs.append(input)
-        if argv[0] in self.effects:
-            self.effects[argv[0]](argv, self)
-        result = self.responses.get(tuple(argv), Result(0, "", ""))
-        if check and result.returncode != 0:
-            from xenhost_firstboot.errors import FirstbootError
-            raise FirstbootError(f"fake `{' '.join(argv)}` failed", "test")
-        return result
-
-    def stream(self, argv, on_line, env=None, timeout=None):
-        self.calls.append(list(argv))
-        self.envs.append(env)
-        code, lines = self.scripts.get(argv[0], (0, []))
-        for line in lines:
-            on_line(line)
-        return code
-
-    def commands(self, name):
-        return [c for c in self.calls if c[0] == name]
+def commands(runner, name):
+    """The calls of one program, in order."""
+    return [c for c in runner.calls if c[0] == name]
 
 
 class FakeConsole:
@@ -97,3 +71,8 @@ def write(root, relpath, content, mode=None):
 def read(root, relpath):
     with open(os.path.join(str(root), relpath), encoding="utf-8") as f:
         return f.read()
+
+
+def answer(code, stdout="", stderr=""):
+    """A scripted command result for FakeRunner.respond (argv prefix -> exit code and output)."""
+    return (code, stdout, stderr)

@@ -4,9 +4,9 @@ import os
 
 import pytest
 
-from firstboot_helpers import DHCP_YAML, SR_PART, FakeConsole, read, write
+from firstboot_helpers import DHCP_YAML, SR_PART, FakeConsole, answer, commands, read, write
 from xenhost_firstboot.cli import main
-from xenhost_firstboot.runner import Result
+from xenhost_firstboot.steps import step
 
 MARKER = "var/lib/xenhost/firstboot.done"
 UNITS = os.path.join(os.path.dirname(__file__), "..", "..", "firstboot", "systemd")
@@ -20,8 +20,8 @@ def run_main(root, runner, live=True, stage=None, console=None):
 
 
 def blank_sr(runner):
-    runner.responses[("pvs", "--noheadings", "-o", "vg_name", SR_PART)] = Result(5)
-    runner.responses[("vgs", "--noheadings", "-o", "pv_name", "xenhost-sr")] = Result(5)
+    runner.responses[("pvs", "--noheadings", "-o", "vg_name", SR_PART)] = answer(5)
+    runner.responses[("vgs", "--noheadings", "-o", "pv_name", "xenhost-sr")] = answer(5)
 
 
 def step_names(out):
@@ -57,7 +57,7 @@ def test_unattended_run_never_touches_the_console(root, runner):
     hook = "/etc/xenhost/firstboot.d/10-site.sh"
     write(root, "etc/xenhost/firstboot.yaml", DHCP_YAML + f"hooks: [{hook}]\n")
     write(root, hook.lstrip("/"), "#!/bin/sh\n", mode=0o755)
-    runner.scripts[str(root) + hook] = (0, ["registered"])
+    runner.respond((str(root) + hook,), (0, "registered\n"))
     console = FakeConsole([])
     code, out, err = run_main(root, runner, console=console)
     assert code == 0, err
@@ -73,7 +73,7 @@ def test_password_asked_at_first_boot_reaches_chpasswd_only(root, runner):
     console = FakeConsole(["Sekr1t-pw", "Sekr1t-pw"])
     code, out, err = run_main(root, runner, console=console)
     assert code == 0, err
-    assert runner.commands("chpasswd") == [["chpasswd"]]
+    assert commands(runner, "chpasswd") == [["chpasswd"]]
     assert "root:Sekr1t-pw\n" in runner.inputs
     assert "Sekr1t-pw" not in out + err + repr(runner.calls) + " ".join(console.shown)
     assert "xenhost-firstboot: [5/7] root-password: set on the console" in out.splitlines()
@@ -103,7 +103,7 @@ def test_missing_config_fails_without_marker(tmp_path, runner):
     code, out, err = run_main(tmp_path, runner)
     assert code == 1
     assert "xenhost-firstboot: FAILED:" in err
-    assert "etc/xenhost/firstboot.yaml: file not found" in err and "Fix:" in err
+    assert "etc/xenhost/firstboot.yaml: file not found" in err and "\n  fix: write a valid /etc/xenhost/firstboot.yaml" in err
     assert "done" not in out
     assert not (tmp_path / MARKER).exists()
 
@@ -118,23 +118,24 @@ def test_invalid_config_fails_without_touching_anything(root, runner):
 
 def test_failing_step_stops_before_marker(root, runner):
     blank_sr(runner)
-    runner.responses[("vgcreate", "xenhost-sr", SR_PART)] = Result(5)
+    runner.responses[("vgcreate", "xenhost-sr", SR_PART)] = answer(5)
     code, out, err = run_main(root, runner)
     assert code == 1 and "FAILED" in err
     assert "[2/7] network" in out and "done" not in out
     assert not (root / MARKER).exists()
 
 
-def test_unexpected_error_is_one_line_and_the_traceback_is_kept(root, runner, monkeypatch):
+def test_unexpected_error_is_problem_and_fix_and_the_traceback_is_kept(root, runner, monkeypatch):
     def broken(ctx):
         raise KeyError("surprise")
-    monkeypatch.setattr("xenhost_firstboot.steps.STAGES", {"configure": [("hostname", broken)]})
-    monkeypatch.setattr("xenhost_firstboot.steps.STEPS", [("hostname", broken)])
+    task = step("hostname", broken, 1)
+    monkeypatch.setattr("xenhost_firstboot.steps.STAGES", {"configure": [task]})
+    monkeypatch.setattr("xenhost_firstboot.steps.STEPS", [task])
     code, out, err = run_main(root, runner, stage="configure")
     assert code == 1
     assert err.splitlines() == [
-        "xenhost-firstboot: FAILED: unexpected KeyError: 'surprise'. Fix: this is a bug in "
-        "xenhost-firstboot; report it with /var/log/xenhost-firstboot.traceback"]
+        "xenhost-firstboot: FAILED: unexpected KeyError: 'surprise'",
+        "  fix: this is a bug in xenhost-firstboot; report it with /var/log/xenhost-firstboot.traceback"]
     assert "Traceback" in read(root, "var/log/xenhost-firstboot.traceback")
 
 
@@ -169,3 +170,25 @@ def test_finish_unit_owns_the_console_before_the_login_prompts():
 def test_units_are_packaged(name):
     with open(os.path.join(UNITS, "..", "..", "specs", "xenhost-firstboot.spec"), encoding="utf-8") as f:
         assert "%{_unitdir}/" + name in f.read().splitlines()
+
+
+def test_undecided_network_and_hostname_are_left_to_the_wizard(root, runner):
+    """management mode none, no host name: first boot still runs (the host comes up), those steps wait."""
+    blank_sr(runner)
+    write(root, "etc/xenhost/firstboot.yaml",
+          DHCP_YAML.replace("hostname: xh1\n", "").replace("mode: dhcp", "mode: none"))
+    code, out, err = run_main(root, runner)
+    assert code == 0, err
+    assert "xenhost-firstboot: [1/7] hostname: undecided: left to the first-boot wizard (xenhost-setup)" in out
+    assert "xenhost-firstboot: [2/7] network: undecided: left to the first-boot wizard (xenhost-setup)" in out
+    assert not (root / "etc/systemd/network").exists() and not (root / "etc/hostname").exists()
+    assert out.splitlines()[-1] == "xenhost-firstboot: done"
+
+
+def test_every_program_a_step_runs_names_its_debian_package():
+    """The tasks declare the programs they run (preflight-style checks, ProgramMissing's fix)."""
+    from xenhost_common.programs import PROGRAM_PACKAGES
+    from xenhost_common.tasks import programs_of
+    from xenhost_firstboot.steps import STEPS
+    assert sorted(set(programs_of(STEPS)) - set(PROGRAM_PACKAGES)) == []
+    assert sum(t.weight for t in STEPS) > len(STEPS)            # weighted, not all equal

@@ -7,13 +7,12 @@ import threading
 
 import pytest
 
-from firstboot_helpers import DHCP_YAML, FakeConsole, write
+from firstboot_helpers import DHCP_YAML, FakeConsole, answer, commands, write
 from xenhost_firstboot.config import load_config
 from xenhost_firstboot.console import TtyConsole
 from xenhost_firstboot.context import Context
 from xenhost_firstboot.errors import FirstbootError
 from xenhost_firstboot.password import password_problem, set_root_password
-from xenhost_firstboot.runner import Result
 
 LOCKED = "root:!:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n"
 
@@ -46,14 +45,13 @@ def test_asks_twice_refuses_until_valid_then_sets(root, runner):
     told = [t for t in console.shown if not t.endswith(": ")]
     assert told[1:] == ["An empty password is refused. Please try again.",
                         "The two entries differ. Please try again.", "Root password set."]
-    assert runner.commands("chpasswd") == [["chpasswd"]] and runner.inputs[-1] == "root:good-pw\n"
+    assert commands(runner, "chpasswd") == [["chpasswd"]] and runner.inputs[-1] == "root:good-pw\n"
 
 
 def test_password_chpasswd_refuses_is_asked_again(root, runner):
-    refusals = [Result(1, "", "chpasswd: (user root) pam_chauthtok() failed, error: Authentication token "
+    refusals = [answer(1, "", "chpasswd: (user root) pam_chauthtok() failed, error: Authentication token "
                               "manipulation error")]
-    runner.effects["chpasswd"] = lambda argv, r: r.responses.__setitem__(
-        ("chpasswd",), refusals.pop() if refusals else Result(0))
+    runner.respond(("chpasswd",), lambda argv: refusals.pop() if refusals else answer(0))
     console = FakeConsole(["weak", "weak", "better-pw", "better-pw"])
     assert set_root_password(ctx_for(root, runner, console)) == "set on the console"
     assert runner.inputs == ["root:weak\n", "root:better-pw\n"]
@@ -64,7 +62,7 @@ def test_password_chpasswd_refuses_is_asked_again(root, runner):
 
 def test_end_of_input_fails_with_a_fix_and_sets_nothing(root, runner):
     console = FakeConsole(["good-pw", None])
-    with pytest.raises(FirstbootError, match="console closed.*Fix: run `xenhost-firstboot` on the host's console"):
+    with pytest.raises(FirstbootError, match="(?s)console closed.*fix: run `xenhost-firstboot` on the host's console"):
         set_root_password(ctx_for(root, runner, console))
     assert runner.calls == []
 
@@ -119,5 +117,5 @@ def test_tty_console_reads_with_echo_off_and_restores_it():
 
 
 def test_tty_console_without_a_terminal_says_what_to_do(tmp_path):
-    with pytest.raises(FirstbootError, match="no terminal to ask on.*passwd root"):
+    with pytest.raises(FirstbootError, match="(?s)no terminal to ask on.*passwd root"):
         TtyConsole(str(tmp_path / "no-tty")).tell("hello")
