@@ -77,9 +77,27 @@ class Driver:
     def text(self):
         return "\n".join(self.lines())
 
+    def dialog(self):
+        """(top, bottom) line numbers of the centred dialog's border."""
+        lines = self.lines()
+        top = next(i for i, line in enumerate(lines) if "\u250c" in line)
+        return top, next(i for i in range(top, len(lines)) if lines[i].lstrip().startswith("\u2514"))
+
     def title(self):
-        """The screen's title: the text in the box's top border (line 2; line 1 is the key header)."""
-        return re.sub("[\u2500\u250c\u2510]", "", self.lines()[1]).strip()
+        """The screen's title: the text in the dialog's top border."""
+        line = self.lines()[self.dialog()[0]]
+        return re.sub("[\u2500\u250c\u2510]", "", line[:line.rindex("\u2510") + 1]).strip()
+
+    def flat(self):
+        """The dialog's text as one line (borders dropped, spaces collapsed): a message reads the
+        same however the dialog's width wraps it."""
+        top, bottom = self.dialog()
+        rows = [re.sub("[\u2500-\u257f]", " ", line) for line in self.lines()[top + 1:bottom]]
+        return " ".join(" ".join(rows).split())
+
+    def button_row(self):
+        """The dialog's last line inside its border: the buttons."""
+        return self.lines()[self.dialog()[1] - 1]
 
     @property
     def step(self):

@@ -14,15 +14,14 @@ loop has given the terminal back.
 
 Headless (tests): InstallerUI with the default InlineDispatcher runs the install synchronously and
 applies every update at once, so tests can press keys and render canvases without a terminal."""
-import curses
 import logging
 import os
 import queue
 import signal
-import sys
 import threading
 
 import urwid
+from xenhost_common.ui import terminal
 
 from .. import answers as answersmod
 from .. import plan as planmod
@@ -31,21 +30,13 @@ from ..answers import catalog
 from ..errors import AnswerFileError, InstallerError, PreflightError
 from ..log import LOG_PATH
 from ..runner import TaskRunner
-from . import refusals, terminal
+from . import refusals
 from .flow import Context, Flow
 from .screens import CheckingScreen, DoneScreen, FailedScreen, ProgressScreen
 from .steps import STEPS, step_for_key
 from .time_screens import zones_by_region
 
 log = logging.getLogger(__name__)
-
-# (name, foreground, background, mono): the mono column is what a vt220 serial console shows.
-PALETTE = [("focus", "black", "light gray", "standout"),
-           ("header", "white,bold", "dark blue", "bold"),
-           ("pg normal", "light gray", "dark gray", ""),
-           ("pg complete", "black", "light gray", "standout"),
-           ("error", "light red,bold", "default", "bold"),
-           ("label", "default", "default", "")]
 
 # every key named here also works over a vt220 serial line (F1 may not: ? does)
 HEADER = " xenhost installer | F1 or ? help | Esc or Ctrl-B back | Tab next | F10 quit"
@@ -248,24 +239,11 @@ class InstallerUI:
         raise urwid.ExitMainLoop()
 
 
-def terminal_colors(fd=1):
-    """16, or 1 (the palette's mono column) on a terminal without colour: systemd gives a serial
-    /dev/console TERM=vt220, whose terminfo has none. curses reads terminfo once per process."""
-    try:
-        curses.setupterm(os.environ.get("TERM") or "dumb", fd)
-        return 16 if curses.tigetnum("colors") >= 8 else 1
-    except Exception:                   # unknown terminal or no terminfo: mono is always readable
-        return 1
-
-
 def _main_loop(ui, dispatcher=None):
     def unhandled(key):
         if key == "f10" and ui.phase == "input":      # quitting mid-install would leave a half-written disk
             raise urwid.ExitMainLoop()
-    terminal.ensure_size(sys.stdout.fileno())
-    screen = urwid.raw_display.Screen()
-    screen.set_terminal_properties(colors=terminal_colors())
-    loop = urwid.MainLoop(ui.frame, PALETTE, screen=screen, unhandled_input=unhandled)
+    loop = terminal.main_loop(ui.frame, unhandled)
     if dispatcher:
         dispatcher.attach(loop)
     return loop

@@ -1,10 +1,11 @@
 """The last screen before anything is written: every answer, the password never shown."""
 import urwid
 
+from xenhost_common.ui.widgets import Screen
+
 from ..answers.catalog import DEFAULT_KEYMAP, DEFAULT_TIMEZONE
 from ..plan import DEFAULT_HOSTNAME
 from .disk_screens import disk_brief
-from .widgets import Screen
 
 
 def _password(pw):
@@ -64,8 +65,8 @@ class SummaryScreen(Screen):
         lines += [("Keyboard", flow.answers.get("keymap", DEFAULT_KEYMAP)),
                   ("When finished", flow.answers.get("atexit", "reboot"))]
         rows = [urwid.Text("%-18s %s" % (label + ":", value)) for label, value in lines]
-        rows += [urwid.Divider(), urwid.Text("%s starts writing to the disks above." % self.VERB[flow.mode])]
-        super().__init__(rows, on_back=back, next_label=self.VERB[flow.mode], focus_buttons=True)
+        super().__init__(rows, on_back=back, next_label=self.VERB[flow.mode], focus_buttons=True,
+                         intro="Check the answers: %s starts writing to the disks below." % self.VERB[flow.mode])
 
     def submit(self):
         self.done()
