@@ -1,5 +1,6 @@
 """xenhost-firstboot: apply /etc/xenhost/firstboot.yaml once (see CONVENTIONS.md)."""
 import argparse
+import io
 import os
 import sys
 import traceback
@@ -19,8 +20,8 @@ PREFIX = "xenhost-firstboot:"
 TRACEBACK_PATH = "/var/log/xenhost-firstboot.traceback"
 
 
-def main(argv=None, *, runner=None, live=None, out=None, err=None, console=None):
-    """Entry point. runner/live/out/err/console are injected by tests."""
+def main(argv=None, *, runner=None, live=None, out=None, err=None, lease_wait=None):
+    """Entry point. runner/live/out/err/lease_wait are injected by tests."""
     out = out or sys.stdout
     err = err or sys.stderr
     parser = argparse.ArgumentParser(prog="xenhost-firstboot", description=__doc__)
@@ -46,7 +47,9 @@ def main(argv=None, *, runner=None, live=None, out=None, err=None, console=None)
     try:
         config = load_config(os.path.join(root, CONFIG_PATH.lstrip("/")))
         ctx = Context(config=config, root=root, runner=runner or Runner(), live=live,
-                      say=say, console=console)
+                      say=say)
+        if lease_wait is not None:
+            ctx.lease_wait = lease_wait
         run_stage(ctx, args.stage)
     except XenhostError as e:
         say(f"FAILED: {e}", stream=err)
@@ -61,17 +64,6 @@ def main(argv=None, *, runner=None, live=None, out=None, err=None, console=None)
     return 0
 
 
-class _Quiet:
-    """TaskSequence's own "[n/N] text ... done" lines: first boot prints its own, with each step's
-    result, through say() (see run_stage)."""
-
-    def write(self, text):
-        return len(text)
-
-    def flush(self):
-        pass
-
-
 def run_stage(ctx, stage):
     """Run one stage's tasks; each finished one prints "[n/7] name: what it did"."""
     def report(progress, _elapsed):
@@ -79,7 +71,8 @@ def run_stage(ctx, stage):
         ctx.say(f"[{steps.number_of(tasks[progress.number - 1])}/{len(steps.STEPS)}] {name}: "
                 f"{ctx.details.get(name, '')}")
     tasks = steps.chosen(stage)
-    TaskSequence(out=_Quiet(), on_task_done=report).run(tasks, ctx)
+    # TaskSequence's own "[n/N] text ... done" lines are dropped: report() prints each step's result
+    TaskSequence(out=io.StringIO(), on_task_done=report).run(tasks, ctx)
 
 
 def _save_traceback(root):

@@ -17,7 +17,7 @@ class Context:
     # the build machine.
     live: bool
     say: Callable = print       # one progress line, e.g. a hook's output
-    console: object = None      # console.Console to ask the operator; None = /dev/tty when needed
+    lease_wait: float = 20.0    # seconds the finish stage waits for a DHCP lease before asking
     details: dict = field(default_factory=dict)    # step name -> the line it reported
 
     def path(self, absolute):

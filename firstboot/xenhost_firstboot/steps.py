@@ -2,7 +2,8 @@
 
 configure runs early (xenhost-firstboot.service, before systemd-networkd reads its files);
 finish runs once the network is up and before the login prompts (xenhost-firstboot-finish.service)
-with the console as its terminal, so the root password can be asked and hooks can reach the network.
+so that hooks can reach the network; what the data left undecided (the root password, a network
+without a lease, ...) is left to the setup wizard, which waits on the console: boot never does.
 Order matters: the marker is last so that any failure leaves the host to retry on the next boot;
 every step is idempotent so a retry is safe. Each step function returns one line saying what it
 did; weights are rough seconds under TCG (the SR and the SSH keys are the slow ones).
@@ -17,6 +18,7 @@ from .network import configure_management_network
 from .password import set_root_password
 from .sshkeys import generate_ssh_host_keys
 from .storage import create_local_sr
+from .wizard.pending import leave_to_wizard
 
 LVM_PROGRAMS = ("udevadm", "pvs", "vgs", "vgcreate", "vgextend", "lvs", "lvcreate", "blkid", "mkfs.ext4",
                 "findmnt", "mount")
@@ -51,6 +53,7 @@ STAGES = {
     "finish": [
         step("root-password", set_root_password, 1, ("chpasswd",)),
         step("hooks", run_hooks, 5),
+        step("wizard", leave_to_wizard, 2, ("ip",)),
         step("marker", write_marker, 1),
     ],
 }

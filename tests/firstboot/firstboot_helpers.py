@@ -1,5 +1,5 @@
-"""Helpers for firstboot tests: the contract example, the shared fake runner set up for first boot, a
-fake console, file I/O."""
+"""Helpers for firstboot tests: the contract example, the shared fake runner set up for first boot,
+file I/O."""
 import os
 import textwrap
 
@@ -30,32 +30,22 @@ def fake_ssh_keygen(argv):
     return (0, "", "")
 
 
+LEASE = "7: xenbr0    inet 10.0.2.15/24 metric 1024 brd 10.0.2.255 scope global dynamic xenbr0\n"
+IP_ADDR = ("ip", "-4", "-o", "addr", "show", "dev", "xenbr0")
+
+
 def make_runner(**kwargs):
-    """The shared FakeRunner, with an ssh-keygen that writes keys like the real one."""
+    """The shared FakeRunner, with an ssh-keygen that writes keys like the real one and a bridge
+    that got its DHCP lease."""
     runner = FakeRunner(**kwargs)
     runner.respond(("ssh-keygen",), fake_ssh_keygen)
+    runner.respond(IP_ADDR, LEASE)
     return runner
 
 
 def commands(runner, name):
     """The calls of one program, in order."""
     return [c for c in runner.calls if c[0] == name]
-
-
-class FakeConsole:
-    """Answers ask_secret() from a script (None = end of input); records what the operator saw."""
-
-    def __init__(self, answers):
-        self.answers = list(answers)
-        self.shown = []
-
-    def tell(self, text):
-        self.shown.append(text)
-
-    def ask_secret(self, prompt):
-        self.shown.append(prompt)
-        assert self.answers, "the step asked more often than the test scripted"
-        return self.answers.pop(0)
 
 
 def write(root, relpath, content, mode=None):

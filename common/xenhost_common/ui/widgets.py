@@ -171,10 +171,7 @@ class Screen(urwid.WidgetWrap):
             return self._tab(size, key)
         if key == "up" and self.in_buttons():
             return self._up_from_buttons(key)
-        was_in_buttons = self.in_buttons()
-        key = self._w.keypress(size, key)
-        if not was_in_buttons and self.in_buttons():
-            self.buttons.focus_position = 0     # down into the buttons: the first one, wherever the cursor was
+        key = self._move(size, key)
         if key == "enter" and not self.in_buttons():
             self.advance()
             return None
@@ -192,9 +189,18 @@ class Screen(urwid.WidgetWrap):
         if not forward:
             moves = ("left", "up") if self.in_buttons() else ("up",)
         for move in moves:
-            if self._w.keypress(size, move) is None:
+            if self._move(size, move) is None:
                 return None
         return None
+
+    def _move(self, size, key):
+        """Pass key to the dialog; entering the button row from above lands on its first button
+        (urwid would pick the one under the cursor's column, which in a framed list is arbitrary)."""
+        was_in_buttons = self.in_buttons()
+        key = self._w.keypress(size, key)
+        if not was_in_buttons and self.in_buttons():
+            self.buttons.focus_position = 0
+        return key
 
     def _up_from_buttons(self, key):
         """To the last row that takes input (urwid would pick the row at the box's bottom edge,

@@ -116,10 +116,12 @@ class InstallerUI:
     After on_finished(): plan, and with an install_fn also choice ("reboot"/"poweroff"/"shell") and
     error (the failure reason, or None)."""
 
+    HEADER = HEADER
+
     def __init__(self, context, answers=None, image=planmod.DEFAULT_IMAGE, on_finished=None, *, install_fn=None,
                  check_fn=None, dispatcher=None, atexit_default="reboot", log_path=LOG_PATH, steps=STEPS):
         self.context, self.image = context, image
-        self.flow = Flow(steps, context, answers, atexit_default)
+        self.flow = self.make_flow(steps, context, answers, atexit_default)
         self.on_finished = on_finished or self._exit_loop
         self.install_fn = install_fn        # install_fn(plan, runner); raises on failure
         self.check_fn = check_fn            # check_fn(plan): preflight, read-only; raises PreflightError
@@ -130,8 +132,12 @@ class InstallerUI:
         self.progress = None
         self.choice = None
         self.error = None
-        self.frame = urwid.Frame(urwid.SolidFill(" "), header=urwid.AttrMap(urwid.Text(HEADER, wrap="clip"), "header"))
+        self.frame = urwid.Frame(urwid.SolidFill(" "), header=urwid.AttrMap(urwid.Text(self.HEADER, wrap="clip"), "header"))
         self.show(self.flow.start())
+
+    def make_flow(self, steps, context, answers, atexit_default):
+        """The flow the screens fill (the first-boot wizard's asks its own sections)."""
+        return Flow(steps, context, answers, atexit_default)
 
     @property
     def screen(self):

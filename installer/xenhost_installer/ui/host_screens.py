@@ -12,6 +12,7 @@ from . import checks
 class PasswordScreen(Screen):
     TITLE = "Root password"
     INTRO = "Type the root password twice (it is not shown), or leave it to the first boot."
+    OFFER_ASK = True            # the first-boot wizard, which is that question, does not offer it
     HELP = ("The password of the root account of the installed host, for the console and SSH. Type it "
             "twice; it is never shown and is kept only as a SHA-512 hash (logs and the saved answers "
             "have it redacted). Or tick \"ask at first boot\": the host then asks for it on its console "
@@ -22,9 +23,12 @@ class PasswordScreen(Screen):
         self.first = field("Root password: ", mask="*")
         self.second = field("Again:         ", mask="*")
         self.given = flow.answers.get("root-password") or {}
-        self.ask = urwid.CheckBox("Ask for the root password at first boot instead",
-                                  state=bool(self.given.get("ask-at-first-boot")))
-        rows = [self.first, self.second, urwid.Divider(), urwid.AttrMap(self.ask, None, focus_map="focus")]
+        rows = [self.first, self.second]
+        self.ask = None
+        if self.OFFER_ASK:
+            self.ask = urwid.CheckBox("Ask for the root password at first boot instead",
+                                      state=bool(self.given.get("ask-at-first-boot")))
+            rows += [urwid.Divider(), urwid.AttrMap(self.ask, None, focus_map="focus")]
         if self.keeps_given():
             rows += [urwid.Divider(), urwid.Text("A password is already set: leave both fields empty to keep it.")]
         super().__init__(rows, on_back=back, intro=self.INTRO)
@@ -39,7 +43,7 @@ class PasswordScreen(Screen):
     def submit(self):
         a, b = self.first.get_edit_text(), self.second.get_edit_text()
         self.clear()                    # never keep the plaintext in widgets
-        if self.ask.get_state():
+        if self.ask is not None and self.ask.get_state():
             return self.accept({"ask-at-first-boot": True})
         if not a and not b and self.keeps_given():
             return self.accept(self.given)
