@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass, field
 
 from ..answers.declared import default, interactive_sections
+from . import checks
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +121,10 @@ class Flow:
         self.asked |= set(sections)
         here = self.path[-1]
         self.path = [i for i in range(here) if self.shown(self.steps[i])] + [here]
+
+    def problems(self, update):
+        """What is wrong with update (answer keys -> values), by the answer file's rules (checks.py)."""
+        return checks.problems(self.answers, update)
 
     def final_answers(self):
         """The answers to validate and install from: keys of steps that do not apply to the chosen

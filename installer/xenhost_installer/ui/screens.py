@@ -3,7 +3,7 @@ started); each has F1 help. The input screens are in start_, disk_, host_, time_
 summary_screen.py; their order is app.STEPS."""
 import urwid
 
-from .widgets import Screen, button
+from xenhost_common.ui.widgets import Screen, button, item
 
 FINISHED_SHOWN = 10         # finished steps listed on the progress screen (fits 80x24)
 
@@ -16,8 +16,8 @@ class CheckingScreen(Screen):
             "on the summary with the screen to fix it on.")
 
     def __init__(self):
-        super().__init__([urwid.Text("Checking the disks, the network interface and the dom0 image (read-only) ...")],
-                         next_label=None)
+        super().__init__([], next_label=None,
+                         intro="Checking the disks, the network interface and the dom0 image (read-only) ...")
 
 
 class ProgressScreen(Screen):
@@ -36,10 +36,9 @@ class ProgressScreen(Screen):
         self.finished_text = urwid.Text("", wrap="clip")    # one row per step, however long its text
         self.total = 0
         self.current_step = None        # "[ n/N] text" of the step running now
-        rows = [urwid.Text("%s on %s. Do not power off." % (doing, disk_path)), urwid.Divider(),
-                self.bar, urwid.Divider(), self.current, urwid.Divider(), urwid.Text("Finished steps:"),
+        rows = [self.bar, urwid.Divider(), self.current, urwid.Divider(), urwid.Text("Finished steps:"),
                 self.finished_text]
-        super().__init__(rows, next_label=None)
+        super().__init__(rows, next_label=None, intro="%s on %s. Do not power off." % (doing, disk_path))
 
     def _label(self, n, total, text):
         return "[%*d/%d] %s" % (len(str(total)), n, total, text)
@@ -76,12 +75,10 @@ class DoneScreen(Screen):
 
     def __init__(self, on_choose, default="reboot", log_path="/tmp/xenhost-installer.log"):
         self.HELP = self.HELP % log_path
-        rows = [urwid.Text("Installation complete."), urwid.Text("Remove the installation medium, then reboot."),
-                urwid.Divider()]
-        first = len(rows)
         values = [v for _l, v in self.CHOICES]
-        rows += [button(label, on_choose, value) for label, value in self.CHOICES]
-        super().__init__(rows, next_label=None, focus=first + (values.index(default) if default in values else 0))
+        rows = [item(label, on_choose, value) for label, value in self.CHOICES]
+        super().__init__(rows, next_label=None, focus=values.index(default) if default in values else 0,
+                         framed=True, intro="Installation complete. Remove the installation medium, then reboot.")
 
 
 class FailedScreen(Screen):
@@ -94,9 +91,8 @@ class FailedScreen(Screen):
 
     def __init__(self, reason, log_path, on_choose, step=None):
         self.HELP = self.HELP % log_path
-        rows = [urwid.AttrMap(urwid.Text("Installation FAILED" + (" at step %s" % step if step else "") + ":"),
-                              "error"),
-                urwid.Text(reason), urwid.Divider(),
+        rows = [urwid.Text(reason), urwid.Divider(),
                 urwid.Text("The log is %s. The machine will not be rebooted." % log_path), urwid.Divider()]
         rows += [button(label, on_choose, value) for label, value in self.CHOICES]
-        super().__init__(rows, next_label=None, focus=len(rows) - len(self.CHOICES))
+        super().__init__(rows, next_label=None, focus=len(rows) - len(self.CHOICES),
+                         intro=("Installation FAILED" + (" at step %s" % step if step else "") + ":"))

@@ -1,9 +1,10 @@
 """The last screen before anything is written: every answer, the password never shown."""
 import urwid
 
+from xenhost_common.ui.widgets import Screen
+
 from ..answers.declared import default, given
 from .disk_screens import disk_brief
-from .widgets import Screen
 
 
 def _password(pw):
@@ -12,7 +13,7 @@ def _password(pw):
     return "asked at first boot" if pw.get("ask-at-first-boot") else "set (not shown)"
 
 
-def _network(net):
+def network_text(net):
     text = "%s, %s" % (net.get("interface") or default("network.interface"),
                        (net.get("mode") or default("network.mode")).upper())
     if net.get("mode") == "static":
@@ -22,7 +23,7 @@ def _network(net):
     return text
 
 
-def _dns(net):
+def dns_text(net):
     listed = " ".join(net.get("dns") or [])
     if (net.get("mode") or default("network.mode")) != "dhcp":
         return listed or "none"
@@ -37,9 +38,9 @@ def install_lines(flow):
         [("Erase, guest disk", disk_brief(flow, g)) for g in guests] + [
         ("Storage type", given(a, "storage.type").upper()),
         ("Root password", _password(a.get("root-password"))),
-        ("Management NIC", _network(net)),
+        ("Management NIC", network_text(net)),
         ("Host name", given(a, "hostname")),
-        ("DNS servers", _dns(net)),
+        ("DNS servers", dns_text(net)),
         ("Time zone", given(a, "timezone")),
         ("NTP servers", " ".join(a.get("ntp-servers") or []) or "Debian's pool (default)")]
 
@@ -64,8 +65,8 @@ class SummaryScreen(Screen):
         lines += [("Keyboard", given(flow.answers, "keymap")),
                   ("When finished", given(flow.answers, "atexit"))]
         rows = [urwid.Text("%-18s %s" % (label + ":", value)) for label, value in lines]
-        rows += [urwid.Divider(), urwid.Text("%s starts writing to the disks above." % self.VERB[flow.mode])]
-        super().__init__(rows, on_back=back, next_label=self.VERB[flow.mode], focus_buttons=True)
+        super().__init__(rows, on_back=back, next_label=self.VERB[flow.mode], focus_buttons=True,
+                         intro="Check the answers: %s starts writing to the disks below." % self.VERB[flow.mode])
 
     def submit(self):
         self.done()
