@@ -24,8 +24,8 @@ def package_name(image: str) -> str:
 def write_image_package(config: BuildConfig, image: str, dest: Path, mtime: int) -> Path:
     """dest/xenhost-IMAGE/: IMAGE.kiwi, config.sh, kiwi's edit_*.sh hooks, root.tar.gz."""
     settings = kiwi.image_settings()
-    # The local build's own context (media.py), so the two descriptions differ only in repositories.
-    context = {**media._context(config, settings, image), "obs_repositories": True}
+    # The local build's own context, so the two descriptions differ only in their repositories.
+    context = {**media.image_context(config, settings, image), "obs_repositories": True}
     folder = dest / package_name(image)
     with tempfile.TemporaryDirectory(prefix=f"obs-{image}-") as tmp:
         rendered = kiwi.render_description(config, image, context, Path(tmp) / image, {})
