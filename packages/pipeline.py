@@ -20,6 +20,7 @@ from buildlib.errors import XenhostBuildError
 from .names import NameMap
 from .profiles import DEFAULT, select
 from .repos import write_repositories
+from .reproducible import rpmbuild_defines
 from buildlib.run import run
 from .sources import gather_sources
 from .specs import MACRO_FILES, load_specs
@@ -66,7 +67,7 @@ def make_srpm(spec, sources_dir: Path, out_dir: Path, log: Path, flavor: str) ->
         loads = [a for p in macro_files for a in ("--load", p)]
         run(["rpmbuild", "-bs", *loads, "--define", f"_topdir {top}",
              "--define", f"_sourcedir {sources_dir}", "--define", f"_srcrpmdir {out_dir}",
-             "--define", "use_source_date_epoch_as_buildtime 1", spec.path],
+             *rpmbuild_defines(), spec.path],
             log_file=log, env={"SOURCE_DATE_EPOCH": str(spec.changelog_time), "PATH": "/usr/bin:/bin"})
     return next(out_dir.glob("*.src.rpm"))
 
