@@ -31,6 +31,8 @@ HOST_TOOLS = {
     "qemu-img": ("qemu-utils", "creates virtual disks for tests"),
     "sgdisk": ("gdisk", "partitions disks in installer tests"),
     "lintian": ("lintian", "checks the .deb packages"),
+    "diffoscope": ("diffoscope-minimal", "explains why two builds of one package differ"),
+    "gpgv": ("gpgv", "checks a downloaded snapshot's signature (publish/fetch_snapshot.py)"),
 }
 
 # Packages with no single program to probe for (boot loader modules, firmware, keyrings).

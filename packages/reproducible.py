@@ -18,3 +18,11 @@ BUILD_MACROS = {
 def rpmbuild_defines() -> list[str]:
     """BUILD_MACROS as rpmbuild arguments (--define 'name value')."""
     return [a for name, value in BUILD_MACROS.items() for a in ("--define", f"{name[1:]} {value}")]
+
+
+def at_fixed_paths(argv: list, paths: dict) -> list:
+    """argv run with each folder of paths (host path -> path seen) at the same place in every
+    build, under a private /tmp: temporary folders get random names, and rpmbuild writes the
+    paths it saw into the SRPM."""
+    binds = [a for host, seen in paths.items() for a in ("--bind", str(host), seen)]
+    return ["bwrap", "--dev-bind", "/", "/", "--tmpfs", "/tmp", *binds, "--die-with-parent", *argv]
