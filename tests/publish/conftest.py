@@ -1,7 +1,9 @@
 """Small fake build outputs (a real RPM + SRPM, a small ISO-sized file, repository files), a
 real project signing key in a throwaway cache, and a Publisher over a temporary tree."""
+import functools
 import json
 import subprocess
+import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -44,7 +46,10 @@ def signer(cache_dir) -> Signer:
     return Signer(BuildConfig(cache_dir=cache_dir))
 
 
-def _rpms(top: Path, version: str) -> tuple[Path, Path]:
+@functools.lru_cache(maxsize=None)
+def _rpms(version: str) -> tuple[Path, Path]:
+    """Built once per version and test session (rpmbuild takes most of a second)."""
+    top = Path(tempfile.mkdtemp(prefix="publish-rpms-"))
     (top / "SOURCES").mkdir(parents=True)
     (top / "SOURCES" / "tiny.txt").write_text(f"tiny {version}\n")
     spec = top / "tiny.spec"
@@ -57,7 +62,7 @@ def _rpms(top: Path, version: str) -> tuple[Path, Path]:
 def make_outputs(root: Path, version: str = "1.0", iso_bytes: int = 1 << 20, pxe: bool = False) -> Path:
     """A build's out/ folder as the publisher reads it."""
     out = root / "out"
-    rpm, srpm = _rpms(root / "rpmbuild", version)
+    rpm, srpm = _rpms(version)
     for folder, files in {"repo/rpm/RPMS": [rpm], "repo/rpm/SRPMS": [srpm]}.items():
         (out / folder).mkdir(parents=True)
         for f in files:
