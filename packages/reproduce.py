@@ -86,3 +86,29 @@ def rebuild_and_compare(config: BuildConfig, names: list[str], backend: str = "c
         again = _scratch_build(config, names, Path(tmp) / "again", backend, progress)
         return [compare(n, _stored_files(reference.stores[n]), _stored_files(again.stores[n]))
                 for n in names]
+
+
+def main(argv=None) -> int:
+    """python -m packages.reproduce [--twice] [--json FILE] NAME...: exit 1 if any differs."""
+    import argparse  # noqa: PLC0415
+    import json  # noqa: PLC0415
+    parser = argparse.ArgumentParser(prog="python -m packages.reproduce", description=main.__doc__)
+    parser.add_argument("names", nargs="+")
+    parser.add_argument("--twice", action="store_true", help="build twice from scratch")
+    parser.add_argument("--json", help="write the result here")
+    args = parser.parse_args(argv)
+    results = rebuild_and_compare(BuildConfig(), args.names, twice=args.twice)
+    for r in results:
+        print(f"{r.name}: {'reproducible' if r.reproducible else 'DIFFERS'} "
+              f"({len(r.identical)} identical, differing: {', '.join(r.differing) or 'none'})")
+        if r.explanation:
+            print(r.explanation[:20000])
+    if args.json:
+        Path(args.json).write_text(json.dumps({r.name: {"reproducible": r.reproducible, "identical": r.identical,
+                                                        "differing": r.differing} for r in results}, indent=2))
+    return 0 if all(r.reproducible for r in results) else 1
+
+
+if __name__ == "__main__":
+    import sys  # noqa: PLC0415
+    sys.exit(main())
