@@ -85,8 +85,7 @@ def resolve(repo_root: Path, revision: str) -> str:
 
 def run_step(step: NightlyStep, tree: Path, progress) -> Step:
     if step.needs and not (tree / step.needs).exists():
-        return Step(step.name, "not-run", required=step.required,
-                    detail=f"this commit has no {step.needs}")
+        return Step(step.name, "absent", required=step.required, detail=f"this commit has no {step.needs}")
     log = tree / "out" / "logs" / f"nightly-{step.name}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     argv = [sys.executable if a == "{python}" else a for a in step.argv]
@@ -103,7 +102,7 @@ def run_step(step: NightlyStep, tree: Path, progress) -> Step:
 
 def reproducible_summary(tree: Path, step: Step) -> dict:
     report = tree / "out" / "reproducible.json"
-    if step.result == "not-run" or not report.exists():
+    if step.result in ("not-run", "absent") or not report.exists():
         return {"result": "not-checked", "detail": step.detail}
     packages = json.loads(report.read_text())
     same = all(p["reproducible"] for p in packages.values())

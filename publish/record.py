@@ -11,13 +11,15 @@ from pathlib import Path
 from .errors import PublishError
 from .layout import FAILED, FINISHED, INCOMPLETE
 
-RESULTS = ("passed", "failed", "not-run")
+# absent: the commit has no such step (an older commit, or a deliverable not there yet); it is
+# recorded but does not make the snapshot incomplete.
+RESULTS = ("passed", "failed", "not-run", "absent")
 
 
 @dataclass
 class Step:
     name: str
-    result: str                  # passed | failed | not-run
+    result: str                  # RESULTS
     seconds: float = 0.0
     required: bool = False
     detail: str = ""             # why it failed or did not run; counts for the checks
@@ -41,7 +43,7 @@ class BuildRecord:
             if step.required and step.result != "passed":
                 return f"{FAILED}: step {step.name} {step.result}" + (f" ({step.detail})" if step.detail else "")
         short = [f"{s.name} {s.result}" + (f" ({s.detail})" if s.detail else "")
-                 for s in self.steps if s.result != "passed"]
+                 for s in self.steps if s.result not in ("passed", "absent")]
         return f"{INCOMPLETE}: " + "; ".join(short) if short else FINISHED
 
     def to_json(self) -> str:
