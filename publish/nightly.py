@@ -136,7 +136,7 @@ def run_nightly(repo_root: Path, revision: str, publisher, skip: set[str] = froz
                 record.reproducible = reproducible_summary(tree, result)
         record.finished = utc_now()
         (tree / "out" / "nightly-record.json").write_text(record.to_json())
-        return publisher.publish(tree / "out", record)
+        return publisher.publish(tree / "out", record, repo_root)
     finally:
         if not keep_checkout:
             shutil.rmtree(work, ignore_errors=True)

@@ -93,7 +93,8 @@ class Publisher:
             stale.unlink()
 
     # -- one publish ---------------------------------------------------------------------
-    def publish(self, out_dir: Path, record: BuildRecord) -> Path:
+    def publish(self, out_dir: Path, record: BuildRecord, repo_root: Path | None = None) -> Path:
+        """repo_root: the git repository the record's commit is in (CHANGES), if not ours."""
         status_line = record.status_line()
         status = status_line.split(":", 1)[0]
         artefacts, absent = collect(Path(out_dir), require_media=status != layout.FAILED)
@@ -112,7 +113,7 @@ class Publisher:
         manifest = self._manifest(snapshot_id, record, status_line, incoming, artefacts, absent,
                                   Path(out_dir) / "repo" / "rpm")
         previous = self._previous_finished()
-        _write(incoming / layout.CHANGES, changes_text(self.repo_root, previous, manifest))
+        _write(incoming / layout.CHANGES, changes_text(repo_root or self.repo_root, previous, manifest))
         _write(incoming / layout.STATUS, status_line + "\n")
         _write(incoming / layout.MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
         self.progress("checksums and signature")
