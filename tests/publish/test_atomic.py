@@ -42,14 +42,19 @@ def keyring(tmp_path, signer):
     return tmp_path / layout.KEY
 
 
-def _check_tree(tree, signer, keyring, expect_latest):
+def _check_tree(tree, signer, keyring, latest_before):
+    """Every snapshot under a final name complete; latest where it was, or moved whole to a
+    complete FINISHED snapshot (the kill can land just after the move). Returns latest."""
     snapshots = tree / layout.SNAPSHOTS
     complete = [p for p in snapshots.iterdir() if layout.parse_id(p.name) and not p.is_symlink()]
     for folder in complete:                       # nothing half-written under a final name
         assert _verified(folder, signer, keyring) == [], folder.name
-    assert os.readlink(snapshots / layout.LATEST) == expect_latest
+    latest = os.readlink(snapshots / layout.LATEST)
+    assert latest == latest_before or (
+        latest in {p.name for p in complete} and (snapshots / latest / layout.STATUS).read_text() == "FINISHED\n")
     index = json.loads((tree / layout.INDEX_JSON).read_text())
     assert {s["id"] for s in index["snapshots"]} <= {p.name for p in complete}
+    return latest
 
 
 def test_a_publish_killed_at_any_point_leaves_the_tree_intact(tmp_path, signer, cache_dir, keyring):
@@ -70,15 +75,15 @@ def test_a_publish_killed_at_any_point_leaves_the_tree_intact(tmp_path, signer, 
         assert all(f"removing {name} (left by an interrupted publish)" in seen for name in left_over)
         left_over = {p.name for p in snapshots.iterdir() if p.name.startswith(".")}
         assert code == -signal.SIGKILL and seen[-1].startswith(marker), seen
+        latest = _check_tree(tree, signer, keyring, latest)
         if marker == "latest -> ":                 # killed after latest moved: it moved whole
-            latest = seen[-1].split(" -> ", 1)[1]
-        _check_tree(tree, signer, keyring, latest)
+            assert latest == seen[-1].split(" -> ", 1)[1]
         assert _verified(tree / layout.SNAPSHOTS / first, signer, keyring) == []
     code, seen = _publish_until(None, out, record_file, tree, cache_dir)
     assert code == 0, seen
     assert not [p.name for p in snapshots.iterdir() if p.name.startswith(".")]
-    newest = os.readlink(snapshots / layout.LATEST)
-    _check_tree(tree, signer, keyring, newest)
+    newest = _check_tree(tree, signer, keyring, latest)
+    assert f"latest -> {newest}" in seen
     index = json.loads((tree / layout.INDEX_JSON).read_text())
     assert index["latest"] == newest
     assert [s["id"] for s in index["snapshots"]] == sorted(

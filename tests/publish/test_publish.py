@@ -127,3 +127,16 @@ def test_status_lines():
         "FINISHED_INCOMPLETE: e2e not-run (--skip-e2e); reproducible failed (xenhost-release differs)")
     assert BuildRecord("c", steps=[Step("packages", "failed", required=True)]).status == "FAILED"
     assert layout.parse_id("20261201.12-abcdef1234") is not None and layout.parse_id("latest") is None
+
+
+def test_a_destination_that_is_not_a_snapshot_tree_is_refused(tmp_path):
+    from publish.publisher import check_destination
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(PublishError):
+        check_destination(tmp_path / "file")
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "notes.txt").write_text("mine")
+    with pytest.raises(PublishError) as err:
+        check_destination(tmp_path / "other")
+    assert "not a snapshot tree" in str(err.value)
+    check_destination(tmp_path / "new")                     # absent: fine, made on publish
