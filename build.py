@@ -12,6 +12,7 @@
                               download a snapshot and verify its signature and every checksum
 """
 import argparse
+import functools
 import logging
 import os
 import sys
@@ -74,8 +75,9 @@ def cmd_nightly(args, config) -> int:
         print(f"build.py: error: no nightly step {', '.join(sorted(unknown))}; steps: "
               f"{', '.join(s.name for s in STEPS)}", file=sys.stderr)
         return 2
-    publisher = Publisher(dest, Signer(config), config.repo_root, Policy(finished=args.keep))
-    snapshot = run_nightly(config.repo_root, args.commit, publisher, set(args.skip),
+    progress = functools.partial(print, flush=True)
+    publisher = Publisher(dest, Signer(config), config.repo_root, Policy(finished=args.keep), progress)
+    snapshot = run_nightly(config.repo_root, args.commit, publisher, set(args.skip), progress,
                            keep_checkout=args.keep_checkout, config=config)
     print(f"snapshot: {snapshot} ({(snapshot / 'STATUS').read_text().strip()})")
     return 0
