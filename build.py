@@ -78,7 +78,8 @@ def cmd_nightly(args, config) -> int:
     progress = functools.partial(print, flush=True)
     publisher = Publisher(dest, Signer(config), config.repo_root, Policy(finished=args.keep), progress)
     snapshot = run_nightly(config.repo_root, args.commit, publisher, set(args.skip), progress,
-                           keep_checkout=args.keep_checkout, config=config)
+                           keep_checkout=args.keep_checkout, config=config,
+                           lock_wait=args.lock_wait * 60 if args.lock_wait is not None else None)
     print(f"snapshot: {snapshot} ({(snapshot / 'STATUS').read_text().strip()})")
     return 0
 
@@ -129,6 +130,8 @@ def main(argv=None) -> int:
                    help="leave a check out (recorded as not run: the snapshot is FINISHED_INCOMPLETE)")
     p.add_argument("--keep", type=int, default=30, help="FINISHED snapshots to keep (default 30)")
     p.add_argument("--keep-checkout", action="store_true", help="leave the build checkout in the cache")
+    p.add_argument("--lock-wait", type=float, metavar="MIN",
+                   help="a step whose machine lock stays busy this long is recorded as not run")
     p.set_defaults(func=cmd_nightly)
     p = sub.add_parser("fetch-snapshot", help="download and verify a published snapshot")
     p.add_argument("snapshot", help="latest, or a snapshot id")

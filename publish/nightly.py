@@ -55,11 +55,23 @@ def utc_now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+class LockBusy(Exception):
+    pass
+
+
 @contextmanager
-def held(lock: Path, progress):
+def held(lock: Path, progress, wait: float | None = None):
+    """The machine-wide lock, waited for at most `wait` seconds (None: as long as it takes)."""
     with open(lock, "a") as handle:
         started = time.monotonic()
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | (fcntl.LOCK_NB if wait is not None else 0))
+                break
+            except BlockingIOError:
+                if time.monotonic() - started > wait:
+                    raise LockBusy(f"{lock} was held by others for {wait:.0f} s") from None
+                time.sleep(2)
         waited = time.monotonic() - started
         if waited > 1:
             progress(f"  (waited {waited:.0f} s for {lock})")
@@ -84,17 +96,20 @@ def resolve(repo_root: Path, revision: str) -> str:
     return done.stdout.strip()
 
 
-def run_step(step: NightlyStep, tree: Path, progress) -> Step:
+def run_step(step: NightlyStep, tree: Path, progress, lock_wait: float | None = None) -> Step:
     if step.needs and not (tree / step.needs).exists():
         return Step(step.name, "absent", required=step.required, detail=f"this commit has no {step.needs}")
     log = tree / "out" / "logs" / f"nightly-{step.name}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     argv = [sys.executable if a == "{python}" else a for a in step.argv]
-    with held(step.lock, progress) if step.lock else nullcontext():
-        started = time.monotonic()
-        with open(log, "w") as out:
-            code = subprocess.call(argv, cwd=tree, stdout=out, stderr=subprocess.STDOUT)
-        seconds = round(time.monotonic() - started, 1)
+    try:
+        with held(step.lock, progress, lock_wait) if step.lock else nullcontext():
+            started = time.monotonic()
+            with open(log, "w") as out:
+                code = subprocess.call(argv, cwd=tree, stdout=out, stderr=subprocess.STDOUT)
+            seconds = round(time.monotonic() - started, 1)
+    except LockBusy as busy:
+        return Step(step.name, "not-run", required=step.required, detail=str(busy))
     if code == 0:
         return Step(step.name, "passed", seconds, step.required)
     tail = log.read_text(errors="replace").strip().splitlines()[-1:] or ["no output"]
@@ -112,7 +127,8 @@ def reproducible_summary(tree: Path, step: Step) -> dict:
 
 def run_nightly(repo_root: Path, revision: str, publisher, skip: set[str] = frozenset(),
                 progress=print, keep_checkout: bool = False, config: BuildConfig | None = None,
-                steps: tuple[NightlyStep, ...] = STEPS) -> Path:
+                steps: tuple[NightlyStep, ...] = STEPS, lock_wait: float | None = None) -> Path:
+    """lock_wait: seconds a step waits for its lock before it is recorded as not run."""
     config = config or BuildConfig()
     commit = resolve(repo_root, revision)
     record = BuildRecord(commit=commit, started=utc_now())
@@ -128,7 +144,7 @@ def run_nightly(repo_root: Path, revision: str, publisher, skip: set[str] = froz
                 result = Step(step.name, "not-run", required=step.required, detail=f"--skip {step.name}")
             else:
                 progress(f"nightly: {step.name} ...")
-                result = run_step(step, tree, progress)
+                result = run_step(step, tree, progress, lock_wait)
             progress(f"nightly: {step.name} {result.result} {result.seconds:.0f} s {result.detail}")
             record.steps.append(result)
             if step.required and result.result != "passed" and not failed_required:

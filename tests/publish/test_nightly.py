@@ -97,3 +97,15 @@ def test_a_skipped_check_makes_the_snapshot_incomplete(project, publisher, steps
                        steps=steps)
     assert (snap / "STATUS").read_text() == "FINISHED_INCOMPLETE: e2e not-run (--skip e2e)\n"
     assert publisher.latest() is None
+
+
+def test_a_step_whose_lock_stays_busy_is_recorded_as_not_run(project, publisher, steps, config, tmp_path):
+    import fcntl
+    qemu = tmp_path / "qemu.lock"
+    steps = tuple(replace(s, lock=qemu) if s.name == "e2e" else s for s in steps)
+    with open(qemu, "a") as other:                   # someone else's VM holds the qemu lock
+        fcntl.flock(other, fcntl.LOCK_EX)
+        snap = run_nightly(project, "HEAD", publisher, progress=lambda m: None, config=config, steps=steps,
+                           lock_wait=3)
+    assert (snap / "STATUS").read_text() == (
+        f"FINISHED_INCOMPLETE: e2e not-run ({qemu} was held by others for 3 s)\n")
