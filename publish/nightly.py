@@ -133,6 +133,9 @@ def run_nightly(repo_root: Path, revision: str, publisher, skip: set[str] = froz
     commit = resolve(repo_root, revision)
     record = BuildRecord(commit=commit, started=utc_now())
     work = Path(tempfile.mkdtemp(dir=config.cache("nightly"), prefix=f"{commit[:10]}-"))
+    # mkdtemp makes it 0700; apt's unprivileged _apt user must read the checkout's file://
+    # repository when kiwi installs from it (found by the first real nightly: Permission denied).
+    work.chmod(0o755)
     try:
         tree = checkout(repo_root, commit, work)
         progress(f"nightly: commit {commit} checked out in {tree}")
