@@ -1,6 +1,8 @@
 """Assemble the installation media: dom0 image inside the installer's live ISO."""
 import json
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 from buildlib.config import BuildConfig
@@ -71,8 +73,19 @@ def _packed(root: Path, dest: Path) -> Path:
     return tarball
 
 
+def _source_date_epoch(config: BuildConfig) -> None:
+    """kiwi takes image UUIDs and ids from SOURCE_DATE_EPOCH: the commit's time unless set. An
+    image reused from the cache keeps the date of the build that made it (its key has no date)."""
+    if "SOURCE_DATE_EPOCH" not in os.environ:
+        done = subprocess.run(["git", "-C", str(config.repo_root), "log", "-1", "--format=%ct"],
+                              capture_output=True, text=True)
+        if done.returncode == 0 and done.stdout.strip():
+            os.environ["SOURCE_DATE_EPOCH"] = done.stdout.strip()
+
+
 def build_iso(config: BuildConfig, progress=print) -> Path:
     settings = kiwi.image_settings()
+    _source_date_epoch(config)
     dom0 = build_dom0(config, progress)
     work = config.out_dir / "images" / "installer"
     if work.exists():
