@@ -5,6 +5,8 @@
   ./build.py packages         specs -> RPMs/.debs -> signed apt + rpm repositories (out/repo);
                               --profile full adds the dom0 kernel (specs/profiles.yaml)
   ./build.py iso              repositories -> dom0 image + installer -> hybrid ISO (out/iso)
+  ./build.py export-obs DIR   the specs and kiwi descriptions as two OBS projects (osc checkouts)
+  ./build.py export-koji DIR  SRPMs + the `koji build` sequence in build order
   ./build.py nightly --publish DIR
                               one commit, checked out clean: build, test, publish a signed
                               snapshot into DIR/snapshots/ (publish/)
@@ -62,6 +64,19 @@ def cmd_iso(args, config) -> int:
     print(f"ISO: {result}")
     return 0
 
+
+def cmd_export_obs(args, config) -> int:
+    from export.obs import export_obs
+    result = export_obs(config, Path(args.dir), profile=args.profile, only=set(args.only) or None,
+                        project=args.project)
+    print(result.summary())
+    return 0
+
+
+def cmd_export_koji(args, config) -> int:
+    from export.koji import export_koji
+    print(f"wrote {export_koji(config, Path(args.dir), profile=args.profile)}")
+    return 0
 
 def cmd_nightly(args, config) -> int:
     from buildlib.signing import Signer
@@ -123,6 +138,16 @@ def main(argv=None) -> int:
     p = sub.add_parser("iso", help="build packages (if stale), images and the ISO")
     p.add_argument("--skip-packages", action="store_true", help="use out/repo as it is")
     p.set_defaults(func=cmd_iso)
+    p = sub.add_parser("export-obs", help="write the OBS packages and images projects into DIR")
+    p.add_argument("dir", metavar="DIR")
+    p.add_argument("--profile", default="default", help="build profile (specs/profiles.yaml)")
+    p.add_argument("--only", action="append", default=[], metavar="NAME", help="only these specs")
+    p.add_argument("--project", help="packages project name (default: export/obs.yaml)")
+    p.set_defaults(func=cmd_export_obs)
+    p = sub.add_parser("export-koji", help="write SRPMs and the koji build sequence into DIR")
+    p.add_argument("dir", metavar="DIR")
+    p.add_argument("--profile", default="default", help="build profile (specs/profiles.yaml)")
+    p.set_defaults(func=cmd_export_koji)
     p = sub.add_parser("nightly", help="build, test and publish one commit as a snapshot")
     p.add_argument("--publish", required=True, metavar="DIR", help="the snapshot tree")
     p.add_argument("--commit", default="HEAD", help="what to build (default HEAD; committed work only)")

@@ -15,7 +15,8 @@ from . import kiwi
 DOM0_IMAGE_PATH = "usr/share/xenhost/images/dom0.tar.zst"   # where the installer looks for it
 
 
-def _context(config: BuildConfig, settings: dict, image: str) -> dict:
+def image_context(config: BuildConfig, settings: dict, image: str) -> dict:
+    """The jinja2 context of one image's kiwi description (the OBS export renders with it too)."""
     return {
         "version": settings["version"],
         "packages": settings[image]["packages"],
@@ -46,7 +47,7 @@ def build_dom0(config: BuildConfig, progress=print) -> Path:
     work = config.out_dir / "images"
     if (work / "dom0").exists():
         shutil.rmtree(work / "dom0")
-    description = kiwi.render_description(config, "dom0", _context(config, settings, "dom0"),
+    description = kiwi.render_description(config, "dom0", image_context(config, settings, "dom0"),
                                           work / "dom0", {})
     root = kiwi.prepare_root(config, "dom0", description, config.logs_dir / "kiwi-dom0.log", progress)
     return _packed(root, root.parent / "image")
@@ -91,7 +92,7 @@ def build_iso(config: BuildConfig, progress=print) -> Path:
         shutil.rmtree(work)
     extra = {DOM0_IMAGE_PATH: dom0, DOM0_IMAGE_PATH + ".sha256": dom0.with_name("dom0.tar.zst.sha256")}
     description = kiwi.render_description(config, "installer",
-                                          _context(config, settings, "installer"), work, extra)
+                                          image_context(config, settings, "installer"), work, extra)
     store = kiwi.build_image(config, "installer", description,
                              config.logs_dir / "kiwi-installer.log", progress)
     iso = _only(store, "*.iso")
