@@ -20,7 +20,7 @@ PROGRAM_PACKAGES = {
     "kexec": "kexec-tools", "dhclient": "isc-dhcp-client",
     # the toolstack's
     "lvextend": "lvm2", "findmnt": "util-linux", "dd": "coreutils", "uname": "coreutils", "mkdir": "coreutils",
-    "pidof": "sysvinit-utils",
+    "pidof": "sysvinit-utils", "xe": "xenhost-toolstack",
 }
 
 

@@ -36,7 +36,7 @@ def test_full_run_prints_progress_and_writes_marker(root, runner):
                                "[5/7] root-password", "[6/7] hooks", "[7/7] marker"]
     assert out.splitlines()[-1] == "xenhost-firstboot: done"
     assert read(root, MARKER).startswith("completed 20")
-    assert ["vgcreate", "xenhost-sr", SR_PART] in runner.calls
+    assert any(c[:2] == ["xe", "sr-create"] and f"device-config:device={SR_PART}" in c for c in runner.calls)
 
 
 def test_stages_split_the_sequence_and_only_finish_marks_done(root, runner):
@@ -118,7 +118,9 @@ def test_invalid_config_fails_without_touching_anything(root, runner):
 
 def test_failing_step_stops_before_marker(root, runner):
     blank_sr(runner)
-    runner.responses[("vgcreate", "xenhost-sr", SR_PART)] = Result(5)
+    runner.responses[("xe", "sr-create", "name-label=Local storage", "type=lvm", f"device-config:device={SR_PART}",
+                      "device-config:vg=xenhost-sr", "other-config:i18n-key=local-storage",
+                      "content-type=user")] = Result(1, "", "command failed (exit 5): vgcreate xenhost-sr")
     code, out, err = run_main(root, runner)
     assert code == 1 and "FAILED" in err
     assert "[2/7] network" in out and "done" not in out

@@ -7,10 +7,12 @@ VG_SIZES = "  107374182400 107374182400\n"
 
 def lvm_host(tmp_path):
     runner, xen, xe = xen_host(tmp_path)
-    runner.respond(("vgs", "--noheadings"), VG_SIZES)
+    runner.respond(("vgs", "--noheadings", "--units"), VG_SIZES)
+    runner.respond(("vgs", "--noheadings", "-o", "pv_name"), (5, "", "Volume group not found"))
     runner.respond(("pvs",), (5, "", "Failed to find physical volume"))
     runner.respond(("lsblk",), 'NAME="sdb" MOUNTPOINT="" TYPE="disk"\n')
     sr = xe("sr-create", "name-label=Local storage", "type=lvm", "device-config:device=/dev/sdb").strip()
+    assert runner.ran("vgcreate", f"VG_XenStorage-{sr}", "/dev/sdb")
     return runner, xen, xe, sr
 
 
@@ -82,7 +84,7 @@ def test_install_provisions_disks_and_rolls_back_without_space(tmp_path):
     assert runner.ran("lvcreate", "--yes", "--wipesignatures", "y")
     assert xe("vm-param-get", f"uuid={vm}", "param-name=other-config", "param-key=install-repository").startswith(
         "http://deb.debian.org/")
-    runner.respond(("vgs", "--noheadings"), "  21474836480 1073741824\n")   # 1 GiB free
+    runner.respond(("vgs", "--noheadings", "--units"), "  21474836480 1073741824\n")   # 1 GiB free
     before = xe("vm-list", "--minimal")
     err = xe("vm-install", "template=Debian 12 (PVH)", "new-name-label=deb2", f"sr-uuid={sr}", ok=False)
     assert err.startswith("Error: there is insufficient space in SR Local storage: 8589934592 bytes asked, "
