@@ -128,6 +128,13 @@ def test_autostart_starts_auto_poweron_vms(tmp_path):
     assert xe("host-autostart") == ""                 # already running: nothing to do
 
 
+def test_dom0_record_follows_xl(tmp_path):
+    _, _, xe = xen_host(tmp_path)
+    dom0 = xe("vm-list", "is-control-domain=true", "--minimal").strip()
+    assert xe("vm-param-get", f"uuid={dom0}", "param-name=memory-dynamic-max") == f"{2048 * 1024 ** 2}\n"
+    assert xe("vm-param-get", f"uuid={dom0}", "param-name=VCPUs-max") == "8\n"
+
+
 def test_clone_copies_record_and_new_macs(tmp_path):
     _, _, xe = xen_host(tmp_path)
     net = xe("network-create", "name-label=n").strip()
