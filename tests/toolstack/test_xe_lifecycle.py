@@ -144,3 +144,29 @@ def test_clone_copies_record_and_new_macs(tmp_path):
     [vif] = xe("vif-list", f"vm-uuid={copy}", "--minimal").strip().split(",")
     assert xe("vif-param-get", f"uuid={vif}", "param-name=MAC") != "00:16:3e:00:00:01\n"
     assert xe("vm-param-get", f"uuid={copy}", "param-name=PV-ramdisk") == "/usr/lib/xenhost/guest/minimal-initrd.img\n"
+
+
+def test_reboot_and_disk_list(tmp_path):
+    runner, xen, xe, sr = lvm_host(tmp_path)
+    vm = xe("vm-install", "template=Debian 12 (PVH)", "new-name-label=r", f"sr-uuid={sr}").strip()
+    xe("vm-param-set", f"uuid={vm}", "other-config:install-done=true")   # skip the netboot download
+    disks = xe("vm-disk-list", f"uuid={vm}")
+    assert "userdevice ( RO): 0" in disks and "virtual-size ( RO): 8589934592" in disks
+    assert xe("vm-reboot", f"uuid={vm}", ok=False).startswith("You attempted an operation on a VM")
+    xe("vm-start", f"uuid={vm}")
+    first = xe("vm-param-get", f"uuid={vm}", "param-name=dom-id")
+    xe("vm-reboot", f"uuid={vm}", "--force")                  # destroy + start: a new domain
+    assert xe("vm-param-get", f"uuid={vm}", "param-name=dom-id") != first
+    assert xe("vm-param-get", f"uuid={vm}", "param-name=power-state") == "running\n"
+
+
+def test_guest_ignoring_shutdown_stays_running_until_forced(tmp_path):
+    runner, xen, xe = xen_host(tmp_path)
+    vm = xe("vm-install", "template=Minimal PVH", "new-name-label=stubborn").strip()
+    xe("vm-start", f"uuid={vm}")
+    runner.respond(("xl", "shutdown"), (1, "", "Timeout waiting for domain 1 to shut down"))
+    err = xe("vm-shutdown", f"uuid={vm}", ok=False)
+    assert err.startswith("The VM did not shut down cleanly") and "retry with --force" in err
+    assert xe("vm-param-get", f"uuid={vm}", "param-name=power-state") == "running\n"
+    xe("vm-shutdown", f"uuid={vm}", "--force")
+    assert xe("vm-param-get", f"uuid={vm}", "param-name=power-state") == "halted\n"
