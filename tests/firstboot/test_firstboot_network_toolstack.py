@@ -1,9 +1,8 @@
 """The network step records the management NIC and xenbr0 with the toolstack (xe pif-introduce)."""
-from firstboot_helpers import DHCP_YAML
+from firstboot_helpers import DHCP_YAML, answer
 from xenhost_firstboot.config import load_config
 from xenhost_firstboot.context import Context
 from xenhost_firstboot.network import configure_management_network
-from xenhost_firstboot.runner import Result
 
 XE = ["xe", "pif-introduce", "device=enp0s3", "mac=52:54:00:12:34:56", "bridge=xenbr0", "management=true",
       "IP-configuration-mode=DHCP"]
@@ -16,7 +15,7 @@ def ctx_for(root, runner, live=True, text=DHCP_YAML):
 
 
 def test_management_nic_recorded(root, runner):
-    runner.responses[("systemctl", "is-enabled", "systemd-networkd.service")] = Result(0, "enabled\n")
+    runner.respond(("systemctl", "is-enabled", "systemd-networkd.service"), answer(0, "enabled\n"))
     detail = configure_management_network(ctx_for(root, runner))
     assert XE in runner.calls and "WARNING" not in detail
 
@@ -28,7 +27,7 @@ def test_vlan_is_recorded_too(root, runner):
 
 
 def test_a_toolstack_failure_is_reported_not_fatal(root, runner):
-    runner.responses[tuple(XE)] = Result(1, "", "cannot open the toolstack database /var/lib/xenhost/state.db\n")
+    runner.respond(tuple(XE), answer(1, "", "cannot open the toolstack database /var/lib/xenhost/state.db\n"))
     detail = configure_management_network(ctx_for(root, runner))
     assert "WARNING: xenbr0 not recorded by the toolstack (cannot open the toolstack database" in detail
     assert (root / "etc/systemd/network/30-xenbr0.network").exists()
