@@ -14,6 +14,20 @@ FIXED = {"vm": {"is-a-template": False}, "template": {"is-a-template": True}}
 TEMPLATE_LIST_FIELDS = ("uuid", "name-label", "name-description")
 
 
+def _vm_memory(record):
+    """XAPI's memory constraint: static-min <= dynamic-min <= dynamic-max <= static-max."""
+    names = ("memory-static-min", "memory-dynamic-min", "memory-dynamic-max", "memory-static-max")
+    values = [record[n] for n in names]
+    if values != sorted(values):
+        raise XeError("Error: the memory limits would not satisfy static-min <= dynamic-min <= dynamic-max "
+                      "<= static-max", "set them together, e.g. memory-dynamic-max=1GiB memory-static-max=1GiB",
+                      **{n: v for n, v in zip(names, values)})
+
+
+# Checks of a whole record after a change, per class (what one field's type cannot say).
+RECORD_CHECKS = {"vm": _vm_memory}
+
+
 def parse_value(field, text):
     """Text from the command line -> a value of the field's type, or XAPI-style refusal."""
     if field.type == BOOL:
@@ -97,6 +111,7 @@ def param_set(ctx, args, cls_name):
             if field.type != MAP:
                 raise XeError(f"Error: Field '{name}' is not a map", f"set it with {name}=<value>")
             changes[name] = {**record[name], **keys}
+        RECORD_CHECKS.get(cls_name, lambda r: None)({**record, **changes})
         ctx.db.update(cls_name, uuid, changes)
     return ""
 
