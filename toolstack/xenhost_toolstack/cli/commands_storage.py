@@ -4,7 +4,8 @@ from xenhost_common.names import MANAGEMENT_BRIDGE
 from ..operations import devices, storage
 from ..values import parse_bool, parse_size
 from .registry import command
-from .select import by_uuid, required
+from ..lookup import by_uuid
+from .select import required
 
 
 @command("sr-create", reqd=("name-label", "type"),

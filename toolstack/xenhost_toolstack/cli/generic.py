@@ -7,7 +7,8 @@ from ..operations.resync import resync
 from ..values import parse_bool, parse_int, parse_size, text_of
 from .printing import render
 from .registry import command
-from .select import by_uuid, check_filters, chosen_fields, matches, required, value_of, view
+from ..lookup import by_uuid
+from .select import check_filters, chosen_fields, matches, required, value_of, view
 
 # Records a list hides unless asked (XAPI: vm-list shows no templates; template-list only them).
 FIXED = {"vm": {"is-a-template": False}, "template": {"is-a-template": True}}

@@ -6,6 +6,7 @@ from xenhost_common.errors import XenhostError
 
 from ..drivers.storage import check_devices_free, driver, vg_devices, vg_exists, vg_name
 from ..errors import XeError
+from ..lookup import by_uuid
 
 SR_TYPES = ("lvm", "ext")
 
@@ -50,7 +51,6 @@ def sr_create(ctx, name_label, sr_type, device_config, name_description="", cont
 
 
 def _sr(ctx, sr_uuid):
-    from ..cli.select import by_uuid
     return by_uuid(ctx, "sr", sr_uuid)
 
 
