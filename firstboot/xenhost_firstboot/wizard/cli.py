@@ -13,7 +13,7 @@ from xenhost_common.runner import Runner
 from . import apply as applymod
 from .answers import from_firstboot
 from .facts import gather
-from .pending import SECTIONS, read_pending
+from .pending import SECTIONS, read_pending, shown
 from .unattended import from_answer_file
 
 PREFIX = "xenhost-setup:"
@@ -38,13 +38,14 @@ def parse(argv):
     return parser.parse_args(argv)
 
 
-def main(argv=None, *, runner=None, facts=None, ask=None, out=None, lease_wait=applymod.LEASE_WAIT_S):
+def main(argv=None, *, runner=None, facts=None, ask=None, out=None, live=None, lease_wait=applymod.LEASE_WAIT_S):
     """Entry point; runner, facts, ask (the screens: ask(facts, answers, pending, error) -> answers
-    or None) and out are injected by tests."""
+    or None), out and live are injected by tests."""
     args = parse(argv)
     out = out or sys.stdout
     root = os.path.abspath(args.root)
-    live = os.path.realpath(root) == "/"
+    if live is None:
+        live = os.path.realpath(root) == "/"
 
     def say(text):
         print(f"{PREFIX} {text}", file=out, flush=True)
@@ -59,7 +60,7 @@ def main(argv=None, *, runner=None, facts=None, ask=None, out=None, lease_wait=a
         if args.answers:
             apply_fn(*from_answer_file(args.answers))
         else:
-            pending = read_pending(root) if args.first_boot else (args.ask or RERUN_SECTIONS)
+            pending = shown(read_pending(root) if args.first_boot else (args.ask or RERUN_SECTIONS))
             if not pending:
                 say("nothing left undecided")
                 return 0
