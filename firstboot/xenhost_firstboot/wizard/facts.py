@@ -1,7 +1,7 @@
 """What the wizard's screens offer: this host's NICs and the disks nothing uses."""
 import json
 
-from xenhost_installer.disks import DiskProbe, _disk_from_lsblk, is_install_candidate
+from xenhost_installer.disks import DiskProbe, disk_from_lsblk, is_install_candidate
 from xenhost_installer.host import read_nics
 
 from .apply import Facts
@@ -19,7 +19,7 @@ def free_disks(runner):
         nodes = json.loads(result.stdout or "{}").get("blockdevices") or []
     except ValueError:
         nodes = []
-    return [d for d in (_disk_from_lsblk(n) for n in nodes if is_install_candidate(n)) if unused(d)]
+    return [d for d in (disk_from_lsblk(n) for n in nodes if is_install_candidate(n)) if unused(d)]
 
 
 def gather(runner, sysfs="/sys/class/net"):

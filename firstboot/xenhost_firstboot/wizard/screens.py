@@ -4,7 +4,7 @@ import urwid
 
 from xenhost_common.ui.widgets import ChoiceScreen, Screen, gib
 from xenhost_installer.ui.host_screens import PasswordScreen
-from xenhost_installer.ui.summary_screen import _dns, _network
+from xenhost_installer.ui.summary_screen import dns_text, network_text
 
 
 class WizardPasswordScreen(PasswordScreen):
@@ -55,8 +55,8 @@ class WizardSummaryScreen(Screen):
             "storage disk is erased. Back (or Esc) goes through the questions again. Later changes: run "
             "xenhost-setup as root.")
     LINES = {"root-password": lambda a: [("Root password", "set (not shown)")],
-             "network": lambda a: [("Management NIC", _network(a.get("network") or {})),
-                                   ("DNS servers", _dns(a.get("network") or {}))],
+             "network": lambda a: [("Management NIC", network_text(a.get("network") or {})),
+                                   ("DNS servers", dns_text(a.get("network") or {}))],
              "hostname": lambda a: [("Host name", a.get("hostname", ""))],
              "local-sr": lambda a: [("Local storage", _local_sr(a))]}
 

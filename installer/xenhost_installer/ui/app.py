@@ -5,7 +5,7 @@ or listed are asked, the rest keep the file's values.
 
 Accepting the summary runs preflight (read-only) first: a refusal (a disk with mounted filesystems,
 a read-only disk, ...) is shown on the summary with the screens that fix it (refusals.py), so no
-answer is lost. The install itself is the same install() and TaskRunner as the unattended path
+answer is lost. The install itself is the same install() and TaskSequence as the unattended path
 (which runs preflight again, with the hook scripts), on a worker thread: the runner's
 on_progress/on_task_done callbacks are posted to the urwid main loop (watch_pipe), which updates
 the progress screen. The done screen offers Reboot / Power off / Shell
@@ -27,9 +27,9 @@ from .. import answers as answersmod
 from .. import plan as planmod
 from .. import preflight
 from ..answers import catalog
-from ..errors import AnswerFileError, InstallerError, PreflightError
+from ..errors import AnswerFileError, InstallerError, PreflightError, XenhostError
 from ..log import LOG_PATH
-from ..runner import TaskRunner
+from xenhost_common.tasks import TaskSequence
 from . import refusals
 from .flow import Context, Flow
 from .screens import CheckingScreen, DoneScreen, FailedScreen, ProgressScreen
@@ -119,7 +119,7 @@ class InstallerUI:
     HEADER = HEADER
 
     def __init__(self, context, answers=None, image=planmod.DEFAULT_IMAGE, on_finished=None, *, install_fn=None,
-                 check_fn=None, dispatcher=None, atexit_default="reboot", log_path=LOG_PATH, steps=STEPS):
+                 check_fn=None, dispatcher=None, atexit_default=None, log_path=LOG_PATH, steps=STEPS):
         self.context, self.image = context, image
         self.flow = self.make_flow(steps, context, answers, atexit_default)
         self.on_finished = on_finished or self._exit_loop
@@ -171,7 +171,7 @@ class InstallerUI:
         except AnswerFileError as exc:
             found = exc.problems or [str(exc)]
             return self.screen.fail("Not valid yet:\n" + "\n".join(fix_hint(p) for p in found))
-        except InstallerError as exc:
+        except XenhostError as exc:
             return self.screen.fail(str(exc))
         if self.check_fn is None:
             return self.proceed()
@@ -213,7 +213,7 @@ class InstallerUI:
     def _work(self):
         """Runs on the worker thread (inline in tests): never touches widgets directly."""
         post, progress = self.dispatcher.post, self.progress
-        runner = TaskRunner(out=_Discard(),
+        runner = TaskSequence(out=_Discard(),
                             on_progress=lambda *a: post(progress.start_step, *a),
                             on_task_done=lambda *a: post(progress.step_done, *a))
         try:
@@ -262,7 +262,7 @@ def make_context(probe, host=None, commands=None, keymap=None, network_device=No
     if find_existing:
         try:
             existing = list(find_existing())
-        except InstallerError as exc:   # still installable; the disk screen shows each disk's contents
+        except XenhostError as exc:   # still installable; the disk screen shows each disk's contents
             log.warning("could not look for existing installs: %s", exc)
     return Context(disks=probe.list_disks(), boot_media=probe.boot_media(), existing=existing,
                    nics=list(host.nics) if host else [], keymaps=catalog.keymaps(), zones=zones_by_region(),
@@ -274,7 +274,7 @@ def preflight_check(probe, host):
     return lambda plan: preflight.run(plan, probe, host)
 
 
-def run_interactive(probe, install_fn, image=planmod.DEFAULT_IMAGE, atexit_default="reboot", log_path=LOG_PATH, *,
+def run_interactive(probe, install_fn, image=planmod.DEFAULT_IMAGE, atexit_default=None, log_path=LOG_PATH, *,
                     host=None, answers=None, commands=None, keymap=None, network_device=None):
     """The whole interactive install on the terminal. answers: an answer file's partial answers (ask
     only the sections missing or listed in interactive-sections); host: host.HostFacts (the NICs);

@@ -4,6 +4,7 @@ import urwid
 
 from xenhost_common.ui.widgets import GiB, ChoiceScreen, Screen, gib
 
+from ..answers.declared import given
 from ..layout import MIN_DISK_BYTES
 
 ROW_WIDTH = 64              # a disk row in the dialog's list on an 80-column console ("[ ] " before it)
@@ -101,7 +102,7 @@ class StorageScreen(ChoiceScreen):
 
     def __init__(self, flow, done, back):
         self.flow, self.done = flow, done
-        current = (flow.answers.get("storage") or {}).get("type", "lvm")
+        current = given(flow.answers, "storage.type")
         super().__init__("Local storage repository type:", self.CHOICES, self.choose, current=current, on_back=back)
 
     def choose(self, kind):

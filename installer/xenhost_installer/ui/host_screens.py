@@ -5,7 +5,7 @@ from xenhost_common.ui.widgets import ChoiceScreen, EnterRadio, Screen, field, f
 
 from ..host import pick_nic
 from ..password import hash_password
-from ..plan import DEFAULT_HOSTNAME
+from ..answers.declared import default, given
 from . import checks
 
 
@@ -77,7 +77,8 @@ class NicScreen(ChoiceScreen):
         self.flow, self.done = flow, done
         nics = flow.context.nics
         choices = [(nic_label(n), n.name) for n in nics] + [("auto: the first interface with link", "auto")]
-        given = (flow.answers.get("network") or {}).get("interface") or flow.context.network_device or "auto"
+        given = (flow.answers.get("network") or {}).get("interface") or flow.context.network_device \
+            or default("network.interface")
         chosen = pick_nic(given, nics)
         intro = ("Choose the management interface:" if nics else
                  "No network interface was found: check the cabling or the NIC's driver, or go on with auto.")
@@ -99,8 +100,8 @@ class AddressScreen(Screen):
         self.flow, self.done = flow, done
         net = flow.answers.get("network") or {}
         group = []
-        self.dhcp = EnterRadio(group, "DHCP (automatic)", state=net.get("mode", "dhcp") == "dhcp")
-        self.static = EnterRadio(group, "Static address:", state=net.get("mode") == "static")
+        self.dhcp = EnterRadio(group, "DHCP (automatic)", state=given(flow.answers, "network.mode") == "dhcp")
+        self.static = EnterRadio(group, "Static address:", state=given(flow.answers, "network.mode") == "static")
         self.address = field("    Address/prefix: ", net.get("address", ""))
         self.gateway = field("    Gateway:        ", net.get("gateway", ""))
         self.vlan = field("VLAN tag (empty: none): ", str(net.get("vlan", "")))
@@ -143,8 +144,8 @@ class HostnameScreen(Screen):
     def __init__(self, flow, done, back):
         self.flow, self.done = flow, done
         net = flow.answers.get("network") or {}
-        self.hostname = field("Host name:   ", flow.answers.get("hostname", DEFAULT_HOSTNAME))
-        hint = "(empty: DHCP's only)" if net.get("mode", "dhcp") == "dhcp" else "(e.g. 192.0.2.53)"
+        self.hostname = field("Host name:   ", given(flow.answers, "hostname"))
+        hint = "(empty: DHCP's only)" if given(flow.answers, "network.mode") == "dhcp" else "(e.g. 192.0.2.53)"
         self.dns = field("DNS servers: ", " ".join(net.get("dns", [])))
         rows = [self.hostname, urwid.Divider(), self.dns, urwid.Text("             " + hint)]
         super().__init__(rows, on_back=back, intro="Name this host; DNS servers are optional.")

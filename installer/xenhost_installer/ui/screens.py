@@ -43,23 +43,25 @@ class ProgressScreen(Screen):
     def _label(self, n, total, text):
         return "[%*d/%d] %s" % (len(str(total)), n, total, text)
 
-    def start_step(self, n, total, text):
-        self.total = total
-        self.bar.done = total
-        self.bar.set_completion(n - 1)
-        self.current_step = self._label(n, total, text)
+    def start_step(self, progress):
+        """progress: xenhost_common.tasks.Progress; the bar follows the weights, not the task count."""
+        self.total = progress.total
+        self.bar.done = 1000
+        self.bar.set_completion(round(progress.fraction * 1000))
+        self.current_step = self._label(progress.number, progress.total, progress.text)
         self.current.set_text("Now: " + self.current_step + " ...")
 
-    def step_done(self, n, total, text, elapsed):
-        self.total = total
-        self.bar.done = total
-        self.bar.set_completion(n)
+    def step_done(self, progress, elapsed):
+        self.total = progress.total
+        self.bar.done = 1000
+        self.bar.set_completion(round(progress.fraction * 1000))
         self.current_step = None
-        self.finished.append("  %s  done (%.1fs)" % (self._label(n, total, text), elapsed))
+        self.finished.append("  %s  done (%.1fs)" % (self._label(progress.number, progress.total, progress.text),
+                                                      elapsed))
         hidden = len(self.finished) - FINISHED_SHOWN
         lines = (["  ... %d more" % hidden] if hidden > 0 else []) + self.finished[-FINISHED_SHOWN:]
         self.finished_text.set_text("\n".join(lines))
-        if n == total:
+        if progress.number == progress.total:
             self.current.set_text("All steps done.")
 
 

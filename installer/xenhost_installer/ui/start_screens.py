@@ -5,8 +5,8 @@ import urwid
 
 from xenhost_common.ui.widgets import ChoiceScreen, Screen, gib
 
-from ..answers.catalog import DEFAULT_KEYMAP
-from ..errors import InstallerError
+from ..answers.declared import default
+from ..errors import XenhostError
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +20,7 @@ class KeymapScreen(ChoiceScreen):
     def __init__(self, flow, done, back):
         self.flow, self.done = flow, done
         keymaps = flow.context.keymaps
-        current = flow.answers.get("keymap") or flow.context.keymap_default or DEFAULT_KEYMAP
+        current = flow.answers.get("keymap") or flow.context.keymap_default or default("keymap")
         choices = [("%-22s %s" % (name, km.title), name) for name, km in keymaps.items()]
         super().__init__("Choose the keyboard layout of this console (a letter jumps to it):", choices,
                          self.choose, current=current,
@@ -38,7 +38,7 @@ def load_keymap(commands, name):
         return
     try:
         commands.run(["loadkeys", name])
-    except InstallerError as exc:
+    except XenhostError as exc:
         log.warning("loadkeys %s: %s (fine on a serial console)", name, exc)
 
 

@@ -3,7 +3,8 @@ import urwid
 
 from xenhost_common.ui.widgets import ChoiceScreen, EnterRadio, Screen, field, words
 
-from ..answers.catalog import DEFAULT_TIMEZONE, timezones
+from ..answers.catalog import timezones
+from ..answers.declared import default
 
 # The tz database's geographic areas; the rest (Etc/, US/, legacy names) are aliases kept for old systems.
 REGIONS = ("Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe", "Indian",
@@ -21,7 +22,7 @@ def zones_by_region(names=None):
 
 
 def _split(timezone):
-    region, _sep, city = (timezone or DEFAULT_TIMEZONE).partition("/")
+    region, _sep, city = (timezone or default("timezone")).partition("/")
     return region, city
 
 
