@@ -74,6 +74,18 @@ def test_old_bridge_port_is_let_go(tmp_path):
     assert ["ip", "link", "set", "dev", "enp0s4", "nomaster"] not in runner.calls
 
 
+def test_a_bridge_made_for_another_nic_is_made_anew(tmp_path):
+    root = host(tmp_path, pending=("network",))
+    runner = make_runner()
+    runner.respond(("ip", "-o", "link", "show", "dev", "xenbr0"),
+                   "5: xenbr0: <BROADCAST,MULTICAST,UP> mtu 1500\\    link/ether 52:54:00:12:34:56 brd ff:ff:ff:ff:ff:ff\n")
+    code, out, runner, _ = setup(root, ["--first-boot"], {"network": {"interface": "enp0s4", "mode": "dhcp"},
+                                                           "hostname": "xh1"}, runner=runner)
+    assert code == 0, out
+    delete = runner.calls.index(["ip", "link", "delete", "dev", "xenbr0"])
+    assert delete < runner.calls.index(["systemctl", "restart", "systemd-networkd.service"])
+
+
 def test_refused_answers_write_nothing_and_the_screens_come_back(tmp_path):
     root = host(tmp_path, pending=("network",))
     before = read(root, "etc/xenhost/firstboot.yaml")
