@@ -20,7 +20,7 @@ from .pending import SECTIONS, read_pending, shown
 from .unattended import from_answer_file
 
 PREFIX = "xenhost-setup:"
-DONE = f"{PREFIX} done"
+DONE = names.SETUP_DONE_MARKER
 RERUN_SECTIONS = ["network", "hostname"]
 DEBIAN_SECTIONS = ["network", "hostname", "local-sr"]     # a plain Debian machine: all of it
 NO_DATA = {"version": 1, "management": {"mode": "none"}}     # a plain Debian host: nothing decided yet
