@@ -19,10 +19,9 @@ PROGRAM_PACKAGES = {
     "networkctl": "systemd", "systemctl": "systemd", "ssh-keygen": "openssh-client",
     "xl": "xen-utils-common", "qemu-img": "qemu-utils", "curl": "curl", "gpgv": "gpgv",
     "kexec": "kexec-tools", "dhclient": "isc-dhcp-client",
-    "hostname": "hostname", "vgextend": "lvm2",
     # the toolstack's
     "lvextend": "lvm2", "findmnt": "util-linux", "dd": "coreutils", "uname": "coreutils", "mkdir": "coreutils",
-    "pidof": "sysvinit-utils",
+    "pidof": "sysvinit-utils", "hostname": "hostname", "vgextend": "lvm2",
 }
 
 

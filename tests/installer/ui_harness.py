@@ -1,6 +1,7 @@
 """Drive the installer's screens headless: a machine of fakes, key presses, rendered 80x24 text."""
-from xenhost_common.testing import FakeRunner
 from dataclasses import dataclass
+
+from xenhost_common.testing import FakeRunner
 
 from xenhost_installer.answers import catalog
 from xenhost_installer.disks import Disk

@@ -27,7 +27,7 @@ from .. import answers as answersmod
 from .. import plan as planmod
 from .. import preflight
 from ..answers import catalog
-from ..errors import AnswerFileError, InstallerError, PreflightError, XenhostError
+from ..errors import AnswerFileError, PreflightError, XenhostError
 from ..log import LOG_PATH
 from xenhost_common.tasks import TaskSequence
 from . import refusals
@@ -100,7 +100,7 @@ class ThreadDispatcher:
 
 
 def failure_reason(exc):
-    if isinstance(exc, InstallerError):
+    if isinstance(exc, XenhostError):
         return str(exc)
     return "internal error: %s: %s (see %s)" % (type(exc).__name__, exc, LOG_PATH)
 
@@ -185,7 +185,7 @@ class InstallerUI:
         try:
             self.check_fn(self.plan)
         except BaseException as exc:    # anything, so the screen never hangs on "Checking"
-            log.error("not starting: %s", exc, exc_info=not isinstance(exc, InstallerError))
+            log.error("not starting: %s", exc, exc_info=not isinstance(exc, XenhostError))
             self.dispatcher.post(self.refuse, summary, exc)
         else:
             self.dispatcher.post(self.proceed)
@@ -219,7 +219,7 @@ class InstallerUI:
         try:
             self.install_fn(self.plan, runner)
         except BaseException as exc:    # anything, so the screen never hangs on "installing"
-            if isinstance(exc, InstallerError):
+            if isinstance(exc, XenhostError):
                 log.error("installation failed: %s", exc)
             else:
                 log.exception("internal error")
