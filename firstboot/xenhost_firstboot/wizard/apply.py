@@ -23,9 +23,10 @@ from ..network import NETWORK_DIR, UNIT, configure_management_network, network_f
 from ..storage import create_local_sr
 from . import debian
 from .answers import to_firstboot
-from .pending import LEASE_WAIT_S, wait_for_address, write_pending
+from .pending import wait_for_address, write_pending
 
 WRITTEN_BY_US = "# Written by xenhost-firstboot"
+LEASE_WAIT_S = 60           # a new bridge: DHCP from scratch (slow under emulation)
 
 
 @dataclass
