@@ -76,7 +76,8 @@ def main(argv=None, *, runner=None, facts=None, ask=None, out=None, live=None, l
             say("; ".join(debian.undo(ctx, applymod.WRITTEN_BY_US)) or "nothing to undo")
             return 0
         data = load_data(root)
-        facts = facts or gather(runner, root, appliance=os.path.exists(data_path(root)))
+        # an appliance: first boot ran here (our installer's host, or Debian after its reboot into Xen)
+        facts = facts or gather(runner, root, appliance=os.path.exists(os.path.join(root, names.FIRSTBOOT_DONE[1:])))
 
         def apply_fn(answers, pending):
             applymod.apply(root, runner, data, answers, pending, facts, live=live, say=say, lease_wait=lease_wait)

@@ -26,8 +26,8 @@ def free_disks(runner):
 
 
 def gather(runner, root="/", appliance=True, sysfs="/sys/class/net"):
-    """appliance: installed by our installer (first-boot data there); else, and not under Xen yet,
-    this is a plain Debian machine that installed xenhost-core."""
+    """appliance: first boot ran here; else, and not under Xen yet, this is a plain Debian machine
+    that installed xenhost-core."""
     debian = None if appliance or under_xen(root) else SimpleNamespace(ram_bytes=read_ram_bytes(),
                                                                       cpus=os.cpu_count() or 1)
     return Facts(nics=read_nics(sysfs), free_disks=free_disks(runner), debian=debian)
