@@ -65,8 +65,7 @@ REQUIRED_FOR_UPGRADE = ("bios", "esp", "root", "backup")
 def compute_layout(disk_bytes):
     """Return the partitions for a disk of disk_bytes; raise LayoutError when it is too small."""
     if disk_bytes < MIN_DISK_BYTES:
-        raise LayoutError("disk is %.1f GiB but xenhost needs at least %.1f GiB; fix: choose a larger disk"
-                          % (disk_bytes / GiB, MIN_DISK_BYTES / GiB))
+        raise LayoutError('disk is %.1f GiB but xenhost needs at least %.1f GiB' % (disk_bytes / GiB, MIN_DISK_BYTES / GiB), 'choose a larger disk')
     size = {role: _scaled(disk_bytes, lo, hi) for role, (lo, hi) in SCALED.items()}
     size.update(bios=BIOS_MiB, esp=ESP_MiB, sr=0)
     return [Partition(number, role, label, code, size[role], fs) for number, role, label, code, fs in ROLES]

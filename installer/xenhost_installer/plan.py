@@ -85,9 +85,7 @@ def from_answers(answers, image=DEFAULT_IMAGE, atexit_override=None, network_dev
     (the screens fill them in and drop the list)."""
     pending = answers.get("interactive-sections") or []
     if pending:
-        raise AnswerFileError("the answers still list interactive-sections (%s) that nobody has asked; fix: "
-                              "answer them on the installer's screens (`xenhost-installer boot` on a console), "
-                              "or give them in the file and remove interactive-sections" % ", ".join(pending))
+        raise AnswerFileError('the answers still list interactive-sections (%s) that nobody has asked' % (", ".join(pending),), "answer them on the installer's screens (`xenhost-installer boot` on a console), or give them in the file and remove interactive-sections")
     net = answers.get("network") or {}
     boot = answers.get("boot") or {}
     return InstallPlan(

@@ -5,8 +5,8 @@ import logging
 import os
 import shutil
 
-from .commands import Commands
-from .errors import CommandError, LayoutError, PreflightError
+from xenhost_common.runner import Runner
+from .errors import CommandFailed, LayoutError, PreflightError
 from .host import pick_nic
 from .layout import GiB, LABELS, REQUIRED_FOR_UPGRADE, compute_layout, layout_of_disk
 from .tasks import regional
@@ -51,7 +51,7 @@ def image_members(image, commands=None):
     st = os.stat(image)
     key = (os.path.realpath(image), st.st_size, st.st_mtime_ns)
     if key not in _MEMBERS:
-        out = (commands or Commands()).run(["tar", "-tf", image])
+        out = (commands or Runner()).run(["tar", "-tf", image]).stdout
         _MEMBERS[key] = frozenset((n[2:] if n.startswith("./") else n).rstrip("/") for n in out.splitlines())
     return _MEMBERS[key]
 
@@ -69,7 +69,7 @@ def check_image_contents(plan):
         return []
     try:
         names = image_members(plan.image)
-    except CommandError as exc:
+    except CommandFailed as exc:
         return ["cannot list the files in dom0 image %s (%s); fix: re-download or rebuild the ISO"
                 % (plan.image, ((exc.stderr or "").strip().splitlines() or ["exit %s" % exc.returncode])[0])]
     return [regional.missing_from_image(*need) for need in needs if not in_image(names, need[0])]

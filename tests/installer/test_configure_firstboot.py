@@ -30,9 +30,8 @@ PARTUUID = "0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0"
 class GptCommands(FakeCommands):
     """Answers `sfdisk --part-uuid DISK N` like util-linux does."""
 
-    def run(self, argv, **kw):
-        out = super().run(argv, **kw)
-        return PARTUUID + "\n" if argv[:2] == ["sfdisk", "--part-uuid"] else out
+    def reply(self, argv):
+        return PARTUUID + "\n" if argv[:2] == ["sfdisk", "--part-uuid"] else super().reply(argv)
 
 
 def resolved(plan, guest_paths=()):

@@ -43,7 +43,7 @@ def unattended(monkeypatch, host, tmp_path, capsys):
         built.append(plan)
         return plan
     monkeypatch.setattr(cli.logmod, "setup", lambda: None)
-    monkeypatch.setattr(cli, "Commands", lambda: fake)
+    monkeypatch.setattr(cli, "Runner", lambda: fake)
     monkeypatch.setattr(cli.hostmod, "gather", lambda raw: host)
     monkeypatch.setattr(cli, "DiskProbe", lambda commands, raw: FakeProbe())
     monkeypatch.setattr(cli.planmod, "from_answers", from_answers)

@@ -1,6 +1,7 @@
 """Disk probing: lsblk parsing, what counts as an install target, the contents line, test mode parsing."""
 import json
 
+from xenhost_common.testing import FakeRunner
 import pytest
 
 from xenhost_installer import cli
@@ -30,13 +31,13 @@ LSBLK = {"blockdevices": [
 ]}
 
 
-class LsblkCommands:
+class LsblkCommands(FakeRunner):
     def __init__(self, tree=LSBLK):
-        self.calls, self.tree = [], tree
+        super().__init__()
+        self.tree = tree
 
-    def run(self, argv, check=True, **kw):
-        self.calls.append(list(argv))
-        return json.dumps(self.tree) if argv[0] == "lsblk" else ""
+    def reply(self, argv):
+        return json.dumps(self.tree) if argv[0] == "lsblk" else None
 
 
 def test_floppies_zero_size_and_zram_are_not_install_targets():

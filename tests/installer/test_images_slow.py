@@ -14,7 +14,7 @@ import sys
 import pytest
 import yaml
 
-from xenhost_installer.commands import Commands
+from xenhost_common.runner import Runner
 from xenhost_installer.existing import UNFINISHED_MARKER as UNFINISHED
 from xenhost_installer.imagedisks import ImageDisks
 from xenhost_installer.mounts import scratch_mount
@@ -77,13 +77,13 @@ def run_installer(work, answers):
 @contextlib.contextmanager
 def opened(work):
     """The images as test mode sees them: partitions reachable, everything detached on exit."""
-    with ImageDisks([work["a"], work["b"]], Commands()) as disks:
+    with ImageDisks([work["a"], work["b"]], Runner()) as disks:
         yield disks
 
 
 @contextlib.contextmanager
 def mounted_part(disks, number, options=("-o", "ro")):
-    with scratch_mount(Commands(), disks.mounted, disks.partition("/dev/xh-image0", number), list(options)) as path:
+    with scratch_mount(Runner(), disks.mounted, disks.partition("/dev/xh-image0", number), list(options)) as path:
         yield path
 
 

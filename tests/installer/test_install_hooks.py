@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from xenhost_installer import plan as planmod
-from xenhost_installer.errors import InstallerError
+from xenhost_installer.errors import InstallerError, XenhostError
 from xenhost_installer.install import install
 from xenhost_installer.runner import TaskRunner
 
@@ -79,7 +79,7 @@ def test_missing_hook_stops_before_any_command(tmp_path, image, host, target, mo
 def test_failed_install_runs_completion_hooks_with_failure_status(tmp_path, image, host, target, monkeypatch):
     plan = hooked_plan(tmp_path, image, **{"installation-complete": "complete.sh"})
     commands = FakeCommands(fail_on="tar")
-    with pytest.raises(InstallerError):
+    with pytest.raises(XenhostError):
         run(plan, host, target, commands, tmp_path / "fetched", monkeypatch)
     (complete,) = hook_calls(commands)
     assert "XENHOST_STATUS=failure" in complete

@@ -152,9 +152,9 @@ def test_unlistable_image_reported(image, host, target):
 
 def test_image_listed_once(tmp_path):
     from xenhost_installer import preflight
-    from xenhost_installer.commands import Commands
+    from xenhost_common.runner import Runner
 
-    class Counting(Commands):
+    class Counting(Runner):
         calls = 0
 
         def run(self, argv, **kw):

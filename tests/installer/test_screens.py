@@ -234,7 +234,7 @@ class FakeUI:
 def cli_env(tmp_path, monkeypatch):
     monkeypatch.setattr(cli.logmod, "setup", lambda: None)
     commands = FakeCommands()
-    monkeypatch.setattr(cli, "Commands", lambda: commands)
+    monkeypatch.setattr(cli, "Runner", lambda: commands)
     monkeypatch.setattr(cli.hostmod, "gather", lambda raw: None)
     monkeypatch.setattr(cli, "run_shell", lambda: commands.calls.append(["<shell>"]))
     (tmp_path / "cmdline").write_text("console=ttyS0,115200\n")

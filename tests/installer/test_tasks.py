@@ -12,7 +12,7 @@ with warnings.catch_warnings():
 
 from xenhost_installer import plan as planmod
 from xenhost_installer.bootcfg import dom0_mem_mib, grub_defaults_text
-from xenhost_installer.errors import CommandError
+from xenhost_common.errors import CommandFailed
 from xenhost_installer.install import install
 from xenhost_installer.password import hash_password
 from xenhost_installer.runner import TaskRunner
@@ -133,7 +133,7 @@ def test_no_password_or_hash_in_logs_or_output(run, target, caplog):
 
 
 def test_failure_unmounts_and_saves_log(run, target):
-    with pytest.raises(CommandError, match="grub-install"):
+    with pytest.raises(CommandFailed, match="grub-install"):
         run(FakeCommands(fail_on="chroot"))
     assert run.out.splitlines()[-1].endswith("Installing GRUB for BIOS ... FAILED")
     calls = [" ".join(c) for c in run.commands.calls]

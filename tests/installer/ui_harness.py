@@ -1,4 +1,5 @@
 """Drive the installer's screens headless: a machine of fakes, key presses, rendered 80x24 text."""
+from xenhost_common.testing import FakeRunner
 import re
 from dataclasses import dataclass
 
@@ -34,14 +35,7 @@ NICS = [Nic("enp0s3", "52:54:00:12:34:56", False), Nic("enp0s4", "52:54:00:ab:cd
 FakeExisting = ExistingInstall      # the probe's own record: the screens call its describe()
 
 
-class FakeLoadkeys:
-    def __init__(self):
-        self.calls = []
-
-    def run(self, argv, **kwargs):
-        self.calls.append(list(argv))
-        return ""
-
+FakeLoadkeys = FakeRunner
 
 def context(existing=(), disks=None, nics=None, commands=None):
     return Context(disks=machine_disks() if disks is None else disks, boot_media={"/dev/sda"},

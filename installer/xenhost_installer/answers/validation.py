@@ -84,7 +84,8 @@ def validate(answers, source="answer file"):
     """Raise AnswerFileError listing every problem; return answers when valid."""
     found = problems(answers)
     if found:
-        raise AnswerFileError("%s is invalid (%d problem%s):\n  %s\n  fix: correct the %s above"
-                              % (source, len(found), "" if len(found) == 1 else "s", "\n  ".join(found),
-                                 "elements" if hasattr(answers, "where") else "keys"), found)
+        raise AnswerFileError("%s is invalid (%d problem%s):\n  %s"
+                              % (source, len(found), "" if len(found) == 1 else "s", "\n  ".join(found)),
+                              "correct the %s above" % ("elements" if hasattr(answers, "where") else "keys"),
+                              problems=found)
     return answers

@@ -477,5 +477,6 @@ def parse_xml(text, source="answer file"):
     if tr.problems:
         n = len(tr.problems)
         raise AnswerFileError("%s is invalid (%d problem%s):\n  %s" % (source, n, "" if n == 1 else "s",
-                                                                       "\n  ".join(tr.problems)), tr.problems)
+                                                                       "\n  ".join(tr.problems)),
+                              "correct the elements above", problems=tr.problems)
     return XmlAnswers(tr.answers, tr.origins, tr.root_tag, tr.mode)

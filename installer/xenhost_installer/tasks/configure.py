@@ -22,7 +22,7 @@ def _write(ctx, relpath, text, mode=0o644):
 
 def _uuid(ctx, role):
     if role not in ctx.uuids:
-        ctx.uuids[role] = ctx.commands.run(["blkid", "-s", "UUID", "-o", "value", ctx.part(role)]).strip()
+        ctx.uuids[role] = ctx.commands.run(["blkid", "-s", "UUID", "-o", "value", ctx.part(role)]).stdout.strip()
     return ctx.uuids[role]
 
 

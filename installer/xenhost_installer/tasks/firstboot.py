@@ -48,7 +48,7 @@ def stable_disk_name(given, kernel_path, by_id=BY_ID):
 
 def sr_partition_name(ctx):
     number = by_role(ctx.plan.layout, "sr").number
-    out = ctx.commands.run(["sfdisk", "--part-uuid", ctx.plan.disk_path, str(number)], check=False).strip()
+    out = ctx.commands.run(["sfdisk", "--part-uuid", ctx.plan.disk_path, str(number)], check=False).stdout.strip()
     if len(out) == 36 and out.count("-") == 4:
         return BY_PARTUUID + out.lower()        # udev's by-partuuid links are lower case
     log.warning("no partition GUID for %s partition %d (%r); first boot will use %s",

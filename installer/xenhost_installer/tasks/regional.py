@@ -16,7 +16,7 @@ import os
 import shutil
 
 from ..answers.catalog import DEFAULT_KEYMAP, DEFAULT_TIMEZONE, keymaps
-from ..errors import CommandError, InstallerError
+from ..errors import CommandFailed, InstallerError
 from .configure import _write
 
 log = logging.getLogger(__name__)
@@ -68,8 +68,7 @@ def write_keymap(ctx):
     name = ctx.plan.keymap
     keymap = keymaps().get(name)
     if keymap is None:      # the answer file check refuses it first; this guards the screens' path
-        raise InstallerError("keymap %r is not one the installer knows; fix: choose one from the keymap screen "
-                             "(installer/xenhost_installer/answers/keymaps.yaml)" % name)
+        raise InstallerError('keymap %r is not one the installer knows' % (name,), 'choose one from the keymap screen (installer/xenhost_installer/answers/keymaps.yaml)')
     _write(ctx, KEYBOARD, keyboard_text(keymap))
     _write(ctx, VCONSOLE, "KEYMAP=%s\n" % name)
     # keyboard-setup.service loads the cached map when there is one, however old: drop it, then put
@@ -84,7 +83,7 @@ def write_keymap(ctx):
     elif os.path.exists(ctx.path(SETUPCON)):
         try:
             ctx.commands.run(["setupcon", "--force", "--save-only"], chroot=ctx.target)
-        except CommandError as exc:
+        except CommandFailed as exc:
             log.warning("keymap cache not built (the host builds it at boot): %s", exc)
 
 

@@ -83,10 +83,7 @@ def check_copy(backup, old):
     """The copy must read as the host it was made from before anything relies on it."""
     copied = read_root(backup)
     if copied != (old.version, old.hostname):
-        raise InstallerError("the copy of the root on the backup partition reads as %s, not as xenhost %s (%s); the "
-                             "root is untouched; fix: check both filesystems with `e2fsck -f` from a shell, then "
-                             "upgrade again" % ("xenhost %s (%s)" % copied if copied else "no xenhost", old.version,
-                                                old.hostname or "no hostname"))
+        raise InstallerError('the copy of the root on the backup partition reads as %s, not as xenhost %s (%s); the root is untouched' % ("xenhost %s (%s)" % copied if copied else "no xenhost", old.version, old.hostname or "no hostname"), 'check both filesystems with `e2fsck -f` from a shell, then upgrade again')
 
 
 def back_up_root(ctx):
@@ -123,7 +120,7 @@ def clear_unfinished(ctx):
 def remake_root(ctx):
     uuid = ctx.plan.existing.root_uuid
     if not uuid:    # preflight refuses this; never make a root that fstab and GRUB cannot find
-        raise InstallerError("the old root filesystem's UUID is unknown; fix: run `blkid` on the root partition")
+        raise InstallerError("the old root filesystem's UUID is unknown", 'run `blkid` on the root partition')
     ctx.commands.run(storage.mkfs_ext4(ctx.part("root"), LABELS["root"], uuid))
     ctx.uuids["root"] = uuid
     ctx.probe.settle(ctx.commands)

@@ -28,7 +28,7 @@ from .. import answers as answersmod
 from .. import plan as planmod
 from .. import preflight
 from ..answers import catalog
-from ..errors import AnswerFileError, InstallerError, PreflightError
+from ..errors import AnswerFileError, InstallerError, PreflightError, XenhostError
 from ..log import LOG_PATH
 from ..runner import TaskRunner
 from . import refusals, terminal
@@ -174,7 +174,7 @@ class InstallerUI:
         except AnswerFileError as exc:
             found = exc.problems or [str(exc)]
             return self.screen.fail("Not valid yet:\n" + "\n".join(fix_hint(p) for p in found))
-        except InstallerError as exc:
+        except XenhostError as exc:
             return self.screen.fail(str(exc))
         if self.check_fn is None:
             return self.proceed()
@@ -278,7 +278,7 @@ def make_context(probe, host=None, commands=None, keymap=None, network_device=No
     if find_existing:
         try:
             existing = list(find_existing())
-        except InstallerError as exc:   # still installable; the disk screen shows each disk's contents
+        except XenhostError as exc:   # still installable; the disk screen shows each disk's contents
             log.warning("could not look for existing installs: %s", exc)
     return Context(disks=probe.list_disks(), boot_media=probe.boot_media(), existing=existing,
                    nics=list(host.nics) if host else [], keymaps=catalog.keymaps(), zones=zones_by_region(),

@@ -4,7 +4,7 @@ import logging
 import urwid
 
 from ..answers.catalog import DEFAULT_KEYMAP
-from ..errors import InstallerError
+from ..errors import XenhostError
 from .widgets import ChoiceScreen, Screen, gib
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ def load_keymap(commands, name):
         return
     try:
         commands.run(["loadkeys", name])
-    except InstallerError as exc:
+    except XenhostError as exc:
         log.warning("loadkeys %s: %s (fine on a serial console)", name, exc)
 
 
