@@ -30,7 +30,7 @@ def grub_settings(commands, root):
     """GRUB_* variables as the target's settings files give them (host sh, no chroot: the files
     are shell assignments)."""
     out = commands.run(["sh", "-c", _SETTINGS_SCRIPT, "sh", root])
-    pairs = (item.split("=", 1) for item in getattr(out, "stdout", out).split("\0") if "=" in item)
+    pairs = (item.split("=", 1) for item in out.stdout.split("\0") if "=" in item)
     return {k: v for k, v in pairs if k.startswith("GRUB_")}
 
 

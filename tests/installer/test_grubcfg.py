@@ -9,7 +9,7 @@ import pytest
 
 from xenhost_installer import grubcfg
 from xenhost_installer.bootcfg import grub_defaults_text
-from xenhost_installer.commands import Commands
+from xenhost_common.runner import Runner
 from xenhost_installer.errors import InstallerError
 
 from installer_fixtures import KERNEL_VERSION, XEN_VERSION, boot_files, tree
@@ -36,14 +36,14 @@ def root(tmp_path, host):
 
 
 def test_settings_are_read_as_grub_mkconfig_sources_them(root):
-    s = grubcfg.grub_settings(Commands(), root)
+    s = grubcfg.grub_settings(Runner(), root)
     assert s["GRUB_DISTRIBUTOR"] == "xenhost" and s["GRUB_TERMINAL"] == "console serial"
     assert s["GRUB_CMDLINE_XEN_DEFAULT"].startswith("dom0_mem=1228M,max:1228M console=com1,vga com1=115200,8n1")
     assert s["GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT"] == "console=hvc0 loglevel=4"
 
 
 def test_default_entry_boots_xen_multiboot2_with_the_installers_options(root):
-    text = grubcfg.grub_cfg_text(root, grubcfg.grub_settings(Commands(), root), UUID)
+    text = grubcfg.grub_cfg_text(root, grubcfg.grub_settings(Runner(), root), UUID)
     assert 'set default="xenhost GNU/Linux, with Xen hypervisor"' in text
     assert "serial --unit=0 --speed=115200\nterminal_input console serial\nterminal_output console serial" in text
     first = text[text.index("menuentry "):text.index("\n}\n")]
@@ -113,7 +113,7 @@ def essentials(text):
 
 
 def test_same_entries_as_debians_20_linux_xen(root, tmp_path):
-    settings = grubcfg.grub_settings(Commands(), root)
+    settings = grubcfg.grub_settings(Runner(), root)
     ours = essentials("\n".join(grubcfg.menu(settings, UUID, [(XEN_VERSION, "xen-%s.gz" % XEN_VERSION, "multiboot2", "module2")],
                                    grubcfg.dom0_kernels(os.path.join(root, "boot")))))
     theirs = essentials(debian_menu(root, settings, tmp_path))

@@ -23,7 +23,8 @@ log = logging.getLogger(__name__)
 
 KEYBOARD = "etc/default/keyboard"
 VCONSOLE = "etc/vconsole.conf"
-KEYBOARD_CACHES = ("etc/console-setup/cached_*.kmap.gz", "etc/console-setup/cached_setup_keyboard.sh")
+KEYBOARD_CACHES = "etc/console-setup/cached_*"   # console-setup's caches (an upgrade keeps the old host's)
+KEYMAP_CACHES = ("etc/console-setup/cached_*.kmap.gz", "etc/console-setup/cached_setup_keyboard.sh")
 CONSOLE_SETUP = "etc/console-setup"
 # Every keymap of answers/keymaps.yaml compiled by setupcon when the image was built (its config.sh):
 # compiling at install time (ckbcomp) took ~11 s under emulation.
@@ -74,7 +75,7 @@ def write_keymap(ctx):
     # keyboard-setup.service loads the cached map when there is one, however old: drop it, then put
     # the image's compiled one in its place (an older image: compile it). With no cache at all the
     # host compiles the map at boot (setupcon -k).
-    for stale in [p for pattern in KEYBOARD_CACHES for p in glob.glob(ctx.path(pattern))]:
+    for stale in [p for pattern in KEYMAP_CACHES for p in glob.glob(ctx.path(pattern))]:
         os.remove(stale)
     compiled = ctx.path(PRECOMPILED, name)
     if os.path.isdir(compiled):
