@@ -28,8 +28,12 @@ _DPKG = ('set -e; root="$1"; shift; mount -t proc proc "$root/proc"; mount --rbi
          'DEBIAN_FRONTEND=noninteractive chroot "$root" dpkg --force-confnew -i "$@"')
 
 
-def mark_complete(store: Path, key: str, inputs: dict) -> None:
+MADE_BY = "made-by"          # "kiwi" or "update of <store> with <packages>"
+
+
+def mark_complete(store: Path, key: str, inputs: dict, made_by: str = "kiwi") -> None:
     (store / INPUTS).write_text(json.dumps(inputs, indent=1, sort_keys=True) + "\n")
+    (store / MADE_BY).write_text(made_by + "\n")
     (store / "complete").write_text(key + "\n")
 
 
@@ -73,7 +77,12 @@ def update(config: BuildConfig, name: str, description: Path, inputs: dict, stor
     found = reusable_root(config, name, inputs)
     if found is None:
         return False
-    base, changed = found
+    return apply(config, name, description, inputs, store, log, *found, progress=progress)
+
+
+def apply(config: BuildConfig, name: str, description: Path, inputs: dict, store: Path, log: Path,
+          base: Path, changed: list[str], progress=print) -> bool:
+    """store/root = base/root with the changed packages installed, then overlay and config.sh."""
     progress(f"image root {name}: updating {base.name} with {', '.join(changed)} (log: {log})")
     partial = store.with_name(store.name + ".partial")
     if partial.exists():
@@ -97,7 +106,7 @@ def update(config: BuildConfig, name: str, description: Path, inputs: dict, stor
         shutil.rmtree(partial)
         return False
     partial.rename(store)
-    mark_complete(store, store.name.rsplit("-", 1)[1], inputs)
+    mark_complete(store, store.name.rsplit("-", 1)[1], inputs, f"update of {base.name} with {' '.join(changed)}")
     return True
 
 
