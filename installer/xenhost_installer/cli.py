@@ -154,7 +154,7 @@ def run_interactive(args, boot_opts, hold, given=None):
             def install_fn(plan, runner):
                 log.info("answers (redacted):\n%s", answers.redacted_yaml(plan.answers_redacted))
                 return install(plan, commands=commands, probe=probe, host=host, runner=runner)
-            atexit_default = args.atexit or boot_opts.atexit or (given or {}).get("atexit") or "reboot"
+            atexit_default = args.atexit or boot_opts.atexit or answers.declared.given(given, "atexit")
             ui = run_ui(probe, install_fn, image=args.image, atexit_default=atexit_default,
                         log_path=logmod.LOG_PATH, host=host, answers=given, commands=commands,
                         keymap=boot_opts.keymap, network_device=boot_opts.network_device)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from .answers.catalog import keymaps
 from .answers.source import parse_label
-from .answers.validation import schema
+from .answers.declared import schema
 from .errors import CmdlineError
 
 ATEXIT_CHOICES = ("reboot", "poweroff", "shell")

@@ -4,6 +4,7 @@ DiskAccess is the interface the tasks use for partitions (partition/reread/settl
 is the real one (kernel partition nodes, udev links); imagedisks.ImageDisks serves image files in test
 mode. Tests substitute a fake probe with the same methods."""
 import json
+import shutil
 import logging
 import os
 import re
@@ -83,7 +84,7 @@ def _text(node, key):
     return (node.get(key) or "").strip()
 
 
-def _disk_from_lsblk(node):
+def disk_from_lsblk(node):
     mounted, parts, stacked = [], [], []
 
     def walk(n):
@@ -118,6 +119,10 @@ class DiskAccess:
 
     def partition(self, disk, number):
         return partition_path(disk, number)
+
+    def has_program(self, program):
+        """Whether the environment that runs the tasks has this program (preflight asks)."""
+        return shutil.which(program) is not None
 
     def reread(self, commands, disk):
         """After partitioning: make the new partitions reachable."""
@@ -178,11 +183,11 @@ class DiskProbe(DiskAccess):
         if not os.path.exists(real):
             return None
         nodes = self._lsblk([real])
-        return _disk_from_lsblk(nodes[0]) if nodes else None
+        return disk_from_lsblk(nodes[0]) if nodes else None
 
     def scan(self):
         nodes = self._lsblk(["-e", "1,7,11"])            # no ram, loop, CD-ROM
-        return [_disk_from_lsblk(n) for n in nodes if is_install_candidate(n)]
+        return [disk_from_lsblk(n) for n in nodes if is_install_candidate(n)]
 
     def whole_disk_of(self, device):
         """The disk holding a partition (itself if already a disk)."""

@@ -14,6 +14,8 @@ import shutil
 import urllib.parse
 from dataclasses import dataclass, field
 
+from xenhost_common import names
+
 from .answers.redact import redact_location
 from .answers.source import fetch_bytes
 from .errors import AnswerFileError, CommandFailed, ListedFailures
@@ -21,7 +23,7 @@ from .errors import AnswerFileError, CommandFailed, ListedFailures
 log = logging.getLogger(__name__)
 
 HOOKS_DIR = "/run/xenhost-installer/hooks"     # the installer's RAM disk
-FIRSTBOOT_DIR = "/etc/xenhost/firstboot.d"      # on the target (installer -> first boot contract)
+FIRSTBOOT_DIR = names.FIRSTBOOT_HOOKS_DIR       # on the target (installer -> first boot contract)
 FIRSTBOOT_STAGE = "first-boot"
 # XenServer passes these as $1; xenhost keeps them so XenServer scripts run unchanged.
 XENSERVER_ARGS = {"filesystem-populated": lambda target, status: [target],

@@ -13,7 +13,7 @@ import yaml
 
 from xenhost_installer import answers, cmdline, plan as planmod
 from xenhost_installer.answers import catalog, docs
-from xenhost_installer.answers.validation import hook_stages
+from xenhost_installer.answers.declared import hook_stages
 from xenhost_installer.cli import main
 from xenhost_installer.errors import AnswerFileError
 
@@ -201,8 +201,8 @@ def test_no_time_zone_database_is_said_plainly(monkeypatch):
 
 def test_keymap_list_is_well_formed():
     maps = catalog.keymaps()
-    assert "us" in maps and catalog.DEFAULT_KEYMAP in maps and len(maps) >= 40
-    pattern = re.compile(answers.validation.schema()["properties"]["keymap"]["pattern"])
+    assert "us" in maps and answers.declared.default("keymap") in maps and len(maps) >= 40
+    pattern = re.compile(answers.declared.schema()["properties"]["keymap"]["pattern"])
     for name, keymap in maps.items():
         assert pattern.match(name) and keymap.name == name and keymap.title and keymap.xkb
 
@@ -349,7 +349,7 @@ def test_committed_reference_doc_is_current():
 
 def test_reference_doc_covers_every_key_keymap_option_and_the_example():
     text = docs.render()
-    schema = answers.validation.schema()
+    schema = answers.declared.schema()
 
     def paths(props, prefix=""):
         for key, node in props.items():
@@ -364,5 +364,5 @@ def test_reference_doc_covers_every_key_keymap_option_and_the_example():
 
 
 def test_schema_is_a_valid_draft7_schema_shipped_in_the_package():
-    jsonschema.Draft7Validator.check_schema(answers.validation.schema())
-    assert answers.validation.SCHEMA_PATH.endswith("xenhost_installer/answers/schema.json")
+    jsonschema.Draft7Validator.check_schema(answers.declared.schema())
+    assert answers.declared.SCHEMA_PATH.endswith("xenhost_installer/answers/schema.json")

@@ -16,7 +16,7 @@ from xenhost_installer import plan as planmod
 from xenhost_installer.hooks import FetchedHooks, Hook
 from xenhost_installer.host import Nic
 from xenhost_installer.layout import compute_layout
-from xenhost_installer.tasks import InstallContext
+from xenhost_installer.tasks.context import InstallContext
 from xenhost_installer.tasks.configure import set_root_password
 from xenhost_installer.tasks.firstboot import (BY_PARTUUID, SR_BY_LABEL, firstboot_data, sr_partition_name,
                                                stable_disk_name, write_firstboot)

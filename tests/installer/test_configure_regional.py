@@ -6,7 +6,7 @@ import yaml
 
 from xenhost_installer import plan as planmod
 from xenhost_installer.errors import InstallerError
-from xenhost_installer.tasks import InstallContext
+from xenhost_installer.tasks.context import InstallContext
 from xenhost_installer.tasks.regional import image_needs, write_keymap, write_ntp, write_timezone
 
 from installer_fixtures import E2E_ANSWERS, FakeCommands

@@ -11,7 +11,7 @@ import re
 import pytest
 
 from xenhost_installer import MARKER_COMPLETE, MARKER_FAILED, answers, cli, plan as planmod
-from xenhost_installer.answers.validation import hook_stages, schema
+from xenhost_installer.answers.declared import hook_stages, schema
 
 from installer_fixtures import FakeCommands, FakeProbe, PASSWORD
 

@@ -48,7 +48,8 @@ def test_default_entry_boots_xen_multiboot2_with_the_installers_options(root):
     assert "serial --unit=0 --speed=115200\nterminal_input console serial\nterminal_output console serial" in text
     first = text[text.index("menuentry "):text.index("\n}\n")]
     assert first.startswith("menuentry 'xenhost GNU/Linux, with Xen hypervisor' --class xenhost")
-    assert ("\tmultiboot2\t/boot/xen-%s.gz placeholder dom0_mem=1228M,max:1228M console=com1,vga com1=115200,8n1 "
+    assert ("\tmultiboot2\t/boot/xen-%s.gz placeholder gnttab_max_maptrack_frames=4096 "
+            "dom0_mem=1228M,max:1228M console=com1,vga com1=115200,8n1 "
             "sched=credit2 ${xen_rm_opts}" % XEN_VERSION) in first
     assert ("\tmodule2\t/boot/vmlinuz-%s placeholder root=UUID=%s ro console=hvc0 loglevel=4"
             % (KERNEL_VERSION, UUID)) in first
@@ -56,6 +57,7 @@ def test_default_entry_boots_xen_multiboot2_with_the_installers_options(root):
     recovery = text[text.index("(recovery mode)"):]
     recovery = recovery[:recovery.index("\n\t\t}")]
     assert "root=UUID=%s ro single\n" % UUID in recovery          # Debian: GRUB_CMDLINE_LINUX only
+    assert "placeholder gnttab_max_maptrack_frames=4096 ${xen_rm_opts}" in recovery      # GRUB_CMDLINE_XEN only
 
 
 def test_newest_kernel_first_and_non_dom0_kernels_left_out(root):

@@ -10,7 +10,7 @@ import yaml
 from xenhost_installer import plan as planmod
 from xenhost_installer.errors import InstallerError, XenhostError
 from xenhost_installer.install import install
-from xenhost_installer.runner import TaskRunner
+from xenhost_common.tasks import TaskSequence
 
 from installer_fixtures import E2E_ANSWERS, FakeCommands, FakeProbe
 
@@ -31,7 +31,7 @@ def run(plan, host, target, commands, hooks_dir, monkeypatch):
     monkeypatch.setattr("xenhost_installer.hooks.HOOKS_DIR", str(hooks_dir))
     out = io.StringIO()
     try:
-        install(plan, commands=commands, probe=FakeProbe(), host=host, target=target, runner=TaskRunner(out=out))
+        install(plan, commands=commands, probe=FakeProbe(), host=host, target=target, runner=TaskSequence(out=out))
     finally:
         run.out = out.getvalue()
 

@@ -17,7 +17,7 @@ import ipaddress
 import re
 
 from ..errors import AnswerFileError
-from .validation import hook_stages
+from .declared import hook_stages
 from .xmlparse import parse_safely
 
 # (XML, native key, note): how each element lands; rendered into answerfile-reference.md

@@ -6,7 +6,7 @@ from xenhost_common.files import write_atomic
 from .. import grubcfg
 from ..bootcfg import grub_defaults_text
 from ..mounts import chroot_binds
-from .configure import _uuid, _write
+from .configure import filesystem_uuid
 
 GRUB_DEFAULTS = "etc/default/grub.d/50-xenhost-install.cfg"
 
@@ -16,7 +16,7 @@ def bind_mounts(ctx):
 
 
 def write_grub_defaults(ctx):
-    _write(ctx, GRUB_DEFAULTS, grub_defaults_text(ctx.plan, ctx.host))
+    ctx.write(GRUB_DEFAULTS, grub_defaults_text(ctx.plan, ctx.host))
 
 
 # The core image must read GPT to find /boot/grub: grub-install detects that from the root device,
@@ -40,7 +40,7 @@ def update_grub(ctx):
     grub-probe calls took 82-105 s under emulation; GRUB's own grub-script-check vets it before it
     replaces the old one (an upgrade keeps a bootable menu if the check fails)."""
     settings = grubcfg.grub_settings(ctx.commands, ctx.target)
-    text = grubcfg.grub_cfg_text(ctx.target, settings, _uuid(ctx, "root"))
+    text = grubcfg.grub_cfg_text(ctx.target, settings, filesystem_uuid(ctx, "root"))
     path = ctx.path(grubcfg.GRUB_CFG)
     write_atomic(path + ".new", text, mode=0o444)    # 0444 as grub-mkconfig leaves it (no password inside)
     ctx.commands.run(["grub-script-check", "/" + grubcfg.GRUB_CFG + ".new"], chroot=ctx.target)

@@ -15,9 +15,11 @@ import logging
 import os
 import shutil
 
-from ..answers.catalog import DEFAULT_KEYMAP, DEFAULT_TIMEZONE, keymaps
+from ..answers.catalog import keymaps
+
+KERNEL_KEYMAP = "us"        # the console's map when nothing is loaded
+GLIBC_ZONE = "UTC"           # what glibc falls back to without zone files
 from ..errors import CommandFailed, InstallerError
-from .configure import _write
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +47,9 @@ def keymap_written(plan):
 def image_needs(plan):
     """[(path in the image, package, what needs it)] for the plan's keymap, time zone and NTP servers."""
     needs = []
-    if plan.keymap != DEFAULT_KEYMAP and keymap_written(plan):     # the kernel's own map is US
+    if plan.keymap != KERNEL_KEYMAP and keymap_written(plan):     # the kernel's own map is US
         needs.append((SETUPCON, "console-setup", "the keymap %s" % plan.keymap))
-    if plan.timezone != DEFAULT_TIMEZONE:           # without zone files glibc falls back to UTC
+    if plan.timezone != GLIBC_ZONE:           # without zone files glibc falls back to UTC
         needs.append((os.path.join(ZONEINFO, plan.timezone), "tzdata", "the time zone %s" % plan.timezone))
     if plan.ntp_servers:
         needs.append((TIMESYNCD, "systemd-timesyncd", "the NTP servers"))
@@ -70,8 +72,8 @@ def write_keymap(ctx):
     keymap = keymaps().get(name)
     if keymap is None:      # the answer file check refuses it first; this guards the screens' path
         raise InstallerError('keymap %r is not one the installer knows' % (name,), 'choose one from the keymap screen (installer/xenhost_installer/answers/keymaps.yaml)')
-    _write(ctx, KEYBOARD, keyboard_text(keymap))
-    _write(ctx, VCONSOLE, "KEYMAP=%s\n" % name)
+    ctx.write(KEYBOARD, keyboard_text(keymap))
+    ctx.write(VCONSOLE, "KEYMAP=%s\n" % name)
     # keyboard-setup.service loads the cached map when there is one, however old: drop it, then put
     # the image's compiled one in its place (an older image: compile it). With no cache at all the
     # host compiles the map at boot (setupcon -k).
@@ -95,7 +97,7 @@ def write_timezone(ctx):
     if os.path.lexists(link):
         os.remove(link)
     os.symlink("/" + zone, link)
-    _write(ctx, "etc/timezone", name + "\n")
+    ctx.write("etc/timezone", name + "\n")
 
 
 def write_ntp(ctx):
@@ -103,5 +105,5 @@ def write_ntp(ctx):
     if not servers:
         log.info("no NTP servers given: systemd-timesyncd uses Debian's pool")
         return
-    _write(ctx, TIMESYNCD_DROPIN, "# Written by xenhost-installer: the answer file's ntp-servers.\n"
+    ctx.write(TIMESYNCD_DROPIN, "# Written by xenhost-installer: the answer file's ntp-servers.\n"
                                   "[Time]\nNTP=%s\n" % " ".join(servers))
