@@ -139,15 +139,20 @@ def build_iso(config: BuildConfig, progress=print) -> Path:
     out = config.out_dir / "iso"
     out.mkdir(parents=True, exist_ok=True)
     final = out / f"xenhost-{settings['version']}-x86_64.iso"
-    partial = final.with_name(final.name + ".partial")
-    partial.unlink(missing_ok=True)
-    # the kiwi ISO's boot records (El Torito BIOS + EFI, hybrid MBR/GPT) replayed onto the new one
-    run(["xorriso", "-indev", _only(store, "*.iso"), "-outdev", partial, "-boot_image", "any", "replay",
-         "-map", dom0, f"/{ISO_DOM0_DIR}/dom0.tar.zst",
-         "-map", dom0.with_name("dom0.tar.zst.sha256"), f"/{ISO_DOM0_DIR}/dom0.tar.zst.sha256"],
-        log_file=config.logs_dir / "iso.log", fix=f"read {config.logs_dir / 'iso.log'}")
-    partial.rename(final)
-    (out / (final.name + ".sha256")).write_text(f"{sha256_of(final)}  {final.name}\n")
+    made_from = out / (final.name + ".inputs")      # the two parts this ISO was assembled from
+    parts = f"{_only(store, '*.iso')}\n{dom0.with_name('dom0.tar.zst.sha256').read_text()}"
+    if not (final.exists() and made_from.exists() and made_from.read_text() == parts):
+        made_from.unlink(missing_ok=True)
+        partial = final.with_name(final.name + ".partial")
+        partial.unlink(missing_ok=True)
+        # the kiwi ISO's boot records (El Torito BIOS + EFI, hybrid MBR/GPT) replayed onto the new one
+        run(["xorriso", "-indev", _only(store, "*.iso"), "-outdev", partial, "-boot_image", "any", "replay",
+             "-map", dom0, f"/{ISO_DOM0_DIR}/dom0.tar.zst",
+             "-map", dom0.with_name("dom0.tar.zst.sha256"), f"/{ISO_DOM0_DIR}/dom0.tar.zst.sha256"],
+            log_file=config.logs_dir / "iso.log", fix=f"read {config.logs_dir / 'iso.log'}")
+        partial.rename(final)
+        (out / (final.name + ".sha256")).write_text(f"{sha256_of(final)}  {final.name}\n")
+        made_from.write_text(parts)
     for manifest in store.glob("*.packages"):
         shutil.copy2(manifest, out / f"xenhost-{settings['version']}-installer.packages")
     shutil.copy2(dom0.with_name("dom0.packages"), out / f"xenhost-{settings['version']}-dom0.packages")
