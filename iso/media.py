@@ -10,6 +10,9 @@ from buildlib.files import sha256_of
 from . import kiwi
 
 DOM0_IMAGE_PATH = "usr/share/xenhost/images/dom0.tar.zst"   # where the installer looks for it
+# The project's public key, which the installer checks a network image's signed SHA256SUMS with
+# (installer/xenhost_installer/imagesource.py KEYRING).
+INSTALLER_KEYRING_PATH = "usr/share/xenhost/keys/xenhost-archive-keyring.gpg"
 
 
 def _context(config: BuildConfig, settings: dict, image: str) -> dict:
@@ -75,7 +78,8 @@ def build_iso(config: BuildConfig, progress=print) -> Path:
     work = config.out_dir / "images" / "installer"
     if work.exists():
         shutil.rmtree(work)
-    extra = {DOM0_IMAGE_PATH: dom0, DOM0_IMAGE_PATH + ".sha256": dom0.with_name("dom0.tar.zst.sha256")}
+    extra = {DOM0_IMAGE_PATH: dom0, DOM0_IMAGE_PATH + ".sha256": dom0.with_name("dom0.tar.zst.sha256"),
+             INSTALLER_KEYRING_PATH: config.repo_dir / "xenhost-archive-keyring.gpg"}
     description = kiwi.render_description(config, "installer",
                                           _context(config, settings, "installer"), work, extra)
     store = kiwi.build_image(config, "installer", description,

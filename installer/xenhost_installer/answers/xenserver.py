@@ -9,7 +9,7 @@ TRANSLATION below maps each element onto its native key (the reference doc shows
 
 Elements xenhost cannot honour are refused with the element, its line and what to do, never
 silently dropped. Safely ignored (they ask for what xenhost always does):
-  <source type="local">              the installer media is our only source
+  <source type="local">              the installer's own media
   <network-backend>bridge<...>      the Linux bridge (xenbr0) is our only network backend
   <primary-disk guest-storage="yes"> the rest of the primary disk always becomes the local SR
 """
@@ -43,10 +43,12 @@ TRANSLATION = [
     ('<ntp source="manual"> + <ntp-server>', "ntp-servers", "<ntp-server> alone means manual"),
     ('<ntp source="default|dhcp">', "(no ntp-servers)", "DHCP's servers, else Debian's pool (systemd-timesyncd)"),
     ('<script stage="S" type="url">', "hooks.S", "also gets XenServer's argument ($1)"),
+    ('<source type="url">URL</source>', "source.url", "the dom0 image from that http(s) directory, verified against "
+                                                       "its signed SHA256SUMS before any disk is written"),
     ('<source type="local">, <network-backend>bridge', "(nothing)", "what xenhost always does"),
     ('<primary-disk guest-storage="no">', "(refused)", "the rest of the primary disk always becomes storage"),
-    ('<source type="url|nfs">, <network-backend>openvswitch', "(refused)", "the dom0 image comes from the media; "
-                                                                           "the Linux bridge is the only backend"),
+    ('<source type="nfs">, <network-backend>openvswitch', "(refused)", "the dom0 image comes from the media or "
+                                                                       "http(s); the Linux bridge is the only backend"),
     ('<admin-interface proto="none" | protov6=>, <ipv6>, <gatewayv6>', "(refused)", "IPv4 management only"),
     ('<ntp source="none">, <script type="nfs">', "(refused)", "time sync stays on; serve scripts over http(s)"),
 ]
@@ -66,7 +68,7 @@ ELEMENTS = {
     "guest-disks": (set(), False),
     "guest-disk": (set(), True),
     "root-password": ({"type"}, False),
-    "source": ({"type"}, False),
+    "source": ({"type"}, True),             # a second url source is refused with its own message
     "admin-interface": ({"name", "hwaddr", "proto", "vlan", "protov6"}, False),
     "name-server": (set(), True),
     "hostname": (set(), False),
@@ -108,7 +110,7 @@ def _default_origins(root, mode):
         ("disk",): disk, ("disk", "primary"): disk, ("disk", "guest"): root + "/guest-disks",
         ("root-password",): root + "/root-password", ("hostname",): root + "/hostname",
         ("keymap",): root + "/keymap", ("timezone",): root + "/timezone", ("ntp-servers",): root + "/ntp-server",
-        ("hooks",): root + "/script", ("network",): admin, ("network", "interface"): admin + "@name|hwaddr",
+        ("hooks",): root + "/script", ("source",): root + "/source", ("network",): admin, ("network", "interface"): admin + "@name|hwaddr",
         ("network", "mode"): admin + "@proto", ("network", "vlan"): admin + "@vlan",
         ("network", "address"): admin + "/ipaddr", ("network", "gateway"): admin + "/gateway",
         ("network", "dns"): root + "/name-server",
@@ -328,14 +330,23 @@ class _Translator:
             self.origin(("root-password", kind), path, el)
         self.origin(("root-password",), path, el)
 
-    def el_source(self, path, el, _n):
+    def el_source(self, path, el, n):
         kind = el.get("type")
-        if kind in ("url", "nfs"):
-            self.problem(path, el, "<source type=\"%s\"> is not supported: the dom0 image comes from the installer's "
-                         "media; fix: omit <source> or use type=\"local\"" % kind, "type")
+        if kind == "url":
+            if "source" in self.answers:
+                self.problem(path, el, "a second <source type=\"url\"> (supplemental packs) is not supported: the "
+                             "dom0 image comes from one place; fix: keep one <source type=\"url\">")
+                return
+            self.answers["source"] = {"url": _text(el)}     # the schema judges the URL
+            self.origin(("source",), path, el)
+            self.origin(("source", "url"), path, el)
+        elif kind == "nfs":
+            self.problem(path, el, "<source type=\"nfs\"> is not supported: the dom0 image comes from the installer's "
+                         "media or an http(s) URL; fix: use type=\"url\" with the http:// URL of the image's "
+                         "directory, or type=\"local\"", "type")
         elif kind != "local":
-            self.problem(path, el, "must be local (url and nfs are not supported); fix: omit <source> or use "
-                         "type=\"local\"", "type")
+            self.problem(path, el, "must be local or url (nfs is not supported); fix: omit <source>, or use "
+                         "type=\"local\" or type=\"url\"", "type")
 
     def el_network_backend(self, path, el, _n):
         backend = _text(el)

@@ -245,6 +245,11 @@ YAML_CASES = [
     ("ntp-url", "ntp-servers.0: 'ntp://time.example' is not a host name", _set("ntp-servers", ["ntp://time.example"])),
     ("ntp-duplicate", "ntp-servers: must be a list of distinct", _set("ntp-servers", ["0.pool.ntp.org"] * 2)),
     ("ntp-int", "ntp-servers.0: must be a host name or IP address", _set("ntp-servers", [123])),
+    # source (the dom0 image over the network)
+    ("source-ftp", "source.url: must be an http:// or https:// URL", _set("source", {"url": "ftp://192.0.2.1/x/"})),
+    ("source-not-mapping", "source: must be a mapping such as {url: http://", _set("source", "http://192.0.2.1/x/")),
+    ("source-no-url", "source.url: is required; fix: add url: http://SERVER/xenhost/", _set("source", {})),
+    ("source-unknown-key", "source.sha256: unknown key", _set("source", {"url": "http://192.0.2.1/x/", "sha256": "0"})),
     # hooks
     ("hooks-unknown-stage", "hooks.post-install: unknown key; fix: remove it or use one of filesystem-populated, first-boot",
      _set("hooks", {"post-install": ["http://192.0.2.1/a.sh"]})),
@@ -406,7 +411,10 @@ XML_CASES = [
      _insert('  <root-password>other</root-password>', before=5)),
     ("source-nfs", 'installation/source@type (line 5): <source type="nfs"> is not supported: the dom0 image comes '
                    'from the installer', _line(5, '  <source type="nfs">server:/export/xcp</source>')),
-    ("source-url", '<source type="url"> is not supported', _line(5, '  <source type="url">http://x/</source>')),
+    ("source-url-ftp", "installation/source (line 5): must be an http:// or https:// URL",
+     _line(5, '  <source type="url">ftp://x/</source>')),
+    ("source-url-twice", 'a second <source type="url"> (supplemental packs) is not supported',
+     _line(5, '  <source type="url">http://x/</source><source type="url">http://y/</source>')),
     ("source-no-type", "installation/source@type (line 5): must be local", _line(5, '  <source/>')),
     ("source-ftp", "installation/source@type (line 5): must be local", _line(5, '  <source type="ftp"/>')),
     ("proto-none", 'installation/admin-interface@proto (line 6): proto="none" is not supported yet',
