@@ -36,6 +36,9 @@ class VMSpec:
     initrd: Path | None = None
     append: str = ""
     no_reboot: bool = False           # a guest reboot ends qemu (to switch boot media)
+    tftp: Path | None = None          # PXE: qemu's built-in TFTP server serves this folder ...
+    bootfile: str = ""                # ... and DHCP names this file in it as the boot file
+    mac: str = ""                     # the NIC's MAC (default: qemu's 52:54:00:12:34:56)
 
 
 def create_disk(path: Path, size: str = "24G") -> Path:
@@ -58,7 +61,8 @@ def qemu_command(spec: VMSpec) -> list[str]:
     if spec.cdrom:
         cmd += ["-drive", f"file={spec.cdrom},media=cdrom,readonly=on"]
     if spec.network:
-        cmd += ["-netdev", "user,id=n0", "-device", "virtio-net-pci,netdev=n0"]
+        netdev = "user,id=n0" + (f",tftp={spec.tftp},bootfile={spec.bootfile}" if spec.tftp else "")
+        cmd += ["-netdev", netdev, "-device", "virtio-net-pci,netdev=n0" + (f",mac={spec.mac}" if spec.mac else "")]
     else:
         cmd += ["-net", "none"]
     if spec.no_reboot:

@@ -18,6 +18,7 @@ loaders do have one, so they fetch the ISO as an initrd; the kernel unpacks it a
 attaches it as a loop device that kiwi's module treats like the CD. One artefact for both
 media, no second installer build.
 """
+import json
 import os
 import re
 import shutil
@@ -39,7 +40,9 @@ TEMPLATES = Path(__file__).resolve().parent / "templates" / "pxe"
 FILES = {"kernel": "installer-kernel", "initrd": "installer-initrd", "hook": "pxe-root-hook.cpio",
          "root": "installer-root.cpio"}
 ISO_IN_INITRD = "xenhost/installer.iso"             # pxe-root-hook.sh attaches /xenhost/installer.iso
-HOOK_IN_INITRD = "lib/dracut/hooks/pre-udev/10-xenhost-pxe-root.sh"
+# usr/lib, not lib: in the initrd lib is a link to usr/lib, and a cpio directory entry "lib" would
+# replace that link (the kernel makes each entry what the archive says), breaking the initrd.
+HOOK_IN_INITRD = "usr/lib/dracut/hooks/pre-udev/10-xenhost-pxe-root.sh"
 DOM0 = "dom0.tar.zst"
 SUMS, SIGNATURE = "SHA256SUMS", "SHA256SUMS.sig"      # installer/xenhost_installer/imagesource.py
 SERIAL_ENTRY = "xenhost-installer (serial console ttyS0)"   # iso/templates/installer/edit_boot_config.sh
@@ -117,6 +120,7 @@ def render_configs(tree: Tree, dest: Path) -> dict[str, str]:
         out["grub/grub.cfg" + (f"-{suffix}" if suffix else "")] = env.get_template("grub.cfg.j2").render(**ctx)
     for relative, text in out.items():
         write_atomic(dest / relative, text)
+        (dest / relative).chmod(0o644)          # served by TFTP and HTTP daemons, not only root
     return out
 
 
@@ -170,6 +174,7 @@ def write_signed_sums(folder: Path, names: list[str], signer) -> Path:
     """SHA256SUMS over names (sha256sum's format) and its detached signature SHA256SUMS.sig."""
     lines = "".join(f"{sha256_of(folder / name)}  {name}\n" for name in sorted(names))
     write_atomic(folder / SUMS, lines)
+    (folder / SUMS).chmod(0o644)
     signer.detach_sign(folder / SUMS, folder / SIGNATURE)
     return folder / SUMS
 
@@ -241,6 +246,10 @@ def build_tree(config: BuildConfig, iso: Path, dom0: Path, url: str = DEFAULT_UR
     tree = Tree(url=url.rstrip("/"), kernel_args=entry.args, root_bytes=(dest / FILES["root"]).stat().st_size,
                 hosts={mac: f"{mac}.yaml" for mac in (hosts or {})}, default_answers=bool(default_answers))
     render_configs(tree, dest)
+    # what a test or a site script needs to render the configs for another URL (render_configs)
+    write_atomic(dest / "tree.json", json.dumps({"kernel_args": tree.kernel_args, "root_bytes": tree.root_bytes},
+                                                indent=2) + "\n")
+    (dest / "tree.json").chmod(0o644)
     write_signed_sums(dest, [DOM0, *FILES.values()], signer or Signer(config))
     progress(f"PXE tree: {dest} (HTTP URL in the boot configs: {tree.url}/)")
     return dest

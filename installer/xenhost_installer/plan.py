@@ -33,6 +33,7 @@ class InstallPlan:
     mode: str = "install"                           # install | upgrade | restore
     guest_disks: list = field(default_factory=list)     # as given, for the local storage repository
     storage_type: str = "lvm"                       # lvm | ext
+    sr_on_primary: bool = True                      # False: no storage partition (storage.use-primary-disk)
     keymap: str = DEFAULT_KEYMAP
     hostname: str = DEFAULT_HOSTNAME
     network: NetworkPlan = field(default_factory=NetworkPlan)
@@ -96,6 +97,7 @@ def from_answers(answers, image=DEFAULT_IMAGE, atexit_override=None, network_dev
         mode=answers.get("mode", "install"),
         guest_disks=list(answers["disk"].get("guest", [])),
         storage_type=(answers.get("storage") or {}).get("type", "lvm"),
+        sr_on_primary=(answers.get("storage") or {}).get("use-primary-disk", True),
         keymap=answers.get("keymap", keymap or DEFAULT_KEYMAP),
         hostname=answers.get("hostname", DEFAULT_HOSTNAME),
         network=_network(net, network_device),

@@ -62,7 +62,7 @@ MODE_SYNTAX = {"install": '<installation mode="fresh">', "upgrade": '<installati
 
 # element -> (allowed attributes, may appear more than once)
 ELEMENTS = {
-    "primary-disk": ({"guest-storage", "gueststorage"}, False),
+    "primary-disk": ({"guest-storage", "gueststorage", "sr-at-end", "preserve-first-partition"}, False),
     "existing-installation": (set(), False),
     "backup-disk": (set(), False),
     "guest-disks": (set(), False),
@@ -78,10 +78,17 @@ ELEMENTS = {
     "ntp-server": (set(), True),
     "ntp-servers": (set(), True),           # XenServer's deprecated spelling of ntp-server
     "script": ({"stage", "type"}, True),
+    "post-install-script": ({"type"}, False),   # deprecated: <script stage="filesystem-populated">
     "network-backend": (set(), False),
+    "bootloader": ({"location", "write-boot-entry"}, False),
+    "ui-confirmation-prompt": (set(), False),
+    "nameserver": (set(), True),            # deprecated spelling of name-server
 }
 # Elements holding elements (the rest hold only text), and what <restore> may hold.
-CONTAINERS = {"admin-interface": {"ipaddr", "subnet", "gateway"}, "guest-disks": {"guest-disk"}}
+CONTAINERS = {"admin-interface": {"ipaddr", "subnet", "gateway", "ip", "subnet-mask"}, "guest-disks": {"guest-disk"}}
+# XenServer's deprecated spellings inside <admin-interface>: alias -> element
+ADMIN_ALIASES = {"ip": "ipaddr", "subnet-mask": "subnet"}
+TRUE, FALSE = ("yes", "true"), ("no", "false")
 RESTORE_ELEMENTS = {"backup-disk", "script"}
 TEXT_KEYS = {"hostname": "hostname", "keymap": "keymap", "timezone": "timezone"}
 NTP_SOURCES = ("manual", "default", "dhcp", "none")
@@ -90,11 +97,6 @@ NTP_SOURCES = ("manual", "default", "dhcp", "none")
 UNSUPPORTED = {
     "driver-source": "driver supplemental packs are not supported; fix: remove it (drivers come with the dom0 kernel)",
     "fcoe-interface": "FCoE is not supported; fix: remove it and use a local or directly attached disk",
-    "bootloader": "xenhost always installs GRUB for both BIOS and UEFI; fix: remove it",
-    "ui-confirmation-prompt": "an unattended install never stops to ask; fix: remove it (to choose the disk on "
-                              "screen, use a YAML answer file with interactive-sections: [disk])",
-    "post-install-script": "fix: use <script stage=\"filesystem-populated\" type=\"url\">URL</script>, its "
-                           "replacement",
     "install-failed-script": "fix: use <script stage=\"installation-complete\" type=\"url\">URL</script> (it runs "
                              "after success and failure; $1 / XENHOST_STATUS says which)",
 }
@@ -286,12 +288,22 @@ class _Translator:
     def el_primary_disk(self, path, el, _n):
         attr = "guest-storage" if el.get("guest-storage") is not None else "gueststorage"
         storage = el.get(attr, "yes").lower()
-        if storage in ("no", "false"):
-            self.problem(path, el, "%s=\"no\" is not supported: the rest of the primary disk always becomes the "
-                         "local storage repository; fix: omit %s or set it to yes" % (attr, attr), attr)
-        elif storage not in ("yes", "true"):
+        if storage in FALSE:        # dom0 only on the primary disk: the SR is the guest disks, or none
+            self.answers.setdefault("storage", {})["use-primary-disk"] = False
+            self.origin(("storage", "use-primary-disk"), path, el, attr)
+        elif storage not in TRUE:
             self.problem(path, el, "must be yes or no; fix: omit it (yes)", attr)
+        self.expect_attr(path, el, "sr-at-end", TRUE, "the storage partition is always the last one on the disk; "
+                         "fix: omit sr-at-end or set it to true")
+        self.expect_attr(path, el, "preserve-first-partition", FALSE, "xenhost erases the whole primary disk (it "
+                         "never keeps a vendor utility partition); fix: set it to false, or install on another disk")
         self.disk_element(path, el)
+
+    def expect_attr(self, path, el, attr, honoured, why):
+        """An optional attribute xenhost honours only with the values `honoured` (what it always does)."""
+        value = el.get(attr)
+        if value is not None and value.lower() not in honoured:
+            self.problem(path, el, "%s=\"%s\" is not supported: %s" % (attr, value, why), attr)
 
     def el_existing_installation(self, path, el, _n):
         self.disk_element(path, el)
@@ -356,6 +368,25 @@ class _Translator:
         elif backend != "bridge":
             self.problem(path, el, "must be bridge (openvswitch is not supported); fix: remove it or use bridge")
 
+    def el_bootloader(self, path, el, _n):
+        """What xenhost always installs: GRUB 2 in the boot sector (BIOS) and on the ESP's removable path."""
+        kind = _text(el) or "grub2"
+        if kind != "grub2":
+            self.problem(path, el, "<bootloader>%s</bootloader> is not supported: xenhost installs GRUB 2; fix: use "
+                         "grub2 or remove the element" % kind)
+        self.expect_attr(path, el, "location", ("mbr",), "GRUB goes to the disk's boot sector and the ESP; fix: use "
+                         "location=\"mbr\" or omit it")
+        self.expect_attr(path, el, "write-boot-entry", FALSE, "xenhost boots UEFI hosts from the removable path "
+                         "\\EFI\\BOOT\\BOOTX64.EFI and never writes NVRAM boot entries; fix: omit it or set it to false")
+
+    def el_ui_confirmation_prompt(self, path, el, _n):
+        value = _text(el).lower()
+        if value in TRUE:
+            self.problem(path, el, "an unattended install never stops to ask; fix: set it to false or remove it (to "
+                         "choose the disk on screen, use a YAML answer file with interactive-sections: [disk])")
+        elif value not in FALSE:
+            self.problem(path, el, "must be true or false; fix: use false")
+
     # -- time ---------------------------------------------------------------------------------------
     def el_ntp(self, path, el, _n):
         self.ntp = (path, el)
@@ -390,8 +421,13 @@ class _Translator:
 
     # -- hooks ----------------------------------------------------------------------------------------
     def el_script(self, path, el, n):
-        place = "%s[%d]" % (path, n)
-        stage, kind = el.get("stage"), el.get("type", "url")
+        self.hook("%s[%d]" % (path, n), el, el.get("stage"), el.get("type", "url"))
+
+    def el_post_install_script(self, path, el, _n):
+        """XenServer's deprecated form of <script stage="filesystem-populated">."""
+        self.hook(path, el, "filesystem-populated", el.get("type", "url"))
+
+    def hook(self, place, el, stage, kind):
         if stage not in hook_stages():
             self.problem(place, el, "must be one of %s; fix: pick the stage the script should run at"
                          % ", ".join(hook_stages()), "stage")
@@ -411,6 +447,8 @@ class _Translator:
         dns = self.answers.setdefault("network", {}).setdefault("dns", [])
         dns.append(_text(el))
         self.origin(("network", "dns", len(dns) - 1), "%s[%d]" % (path, n), el)
+
+    el_nameserver = el_name_server          # XenServer's deprecated spelling
 
     def el_admin_interface(self, path, el, _n):
         net = self.answers.setdefault("network", {})
@@ -458,10 +496,11 @@ class _Translator:
             elif sub.tag not in CONTAINERS["admin-interface"]:
                 self.problem(sub_path, sub, "unknown element; fix: remove it (known: %s)"
                              % ", ".join(sorted(CONTAINERS["admin-interface"])))
-            elif sub.tag in found:
-                self.problem(sub_path, sub, "given more than once; fix: keep one <%s>" % sub.tag)
+            elif ADMIN_ALIASES.get(sub.tag, sub.tag) in found:
+                self.problem(sub_path, sub, "given more than once; fix: keep one <%s>" % ADMIN_ALIASES.get(sub.tag,
+                                                                                                       sub.tag))
             else:
-                found[sub.tag] = sub
+                found[ADMIN_ALIASES.get(sub.tag, sub.tag)] = sub     # <ip>, <subnet-mask>: deprecated spellings
         return found
 
     def static_address(self, path, el, net, found):
