@@ -47,13 +47,17 @@ def cmd_packages(args, config) -> int:
     return 0 if summary.ok else 1
 
 
+def _packages_unless_skipped(args, config) -> int:
+    if args.skip_packages:
+        return 0
+    return cmd_packages(argparse.Namespace(backend="chroot", only=[], force=[], profile="default"), config)
+
+
 def cmd_iso(args, config) -> int:
     from iso.media import build_iso
-    if not args.skip_packages:
-        rc = cmd_packages(argparse.Namespace(backend="chroot", only=[], force=[], profile="default"),
-                          config)
-        if rc:
-            return rc
+    rc = _packages_unless_skipped(args, config)
+    if rc:
+        return rc
     result = build_iso(config)
     print(f"ISO: {result}")
     from iso.pxe import build_pxe
@@ -63,11 +67,9 @@ def cmd_iso(args, config) -> int:
 
 def cmd_pxe(args, config) -> int:
     from iso.pxe import build_pxe
-    if not args.skip_packages:
-        rc = cmd_packages(argparse.Namespace(backend="chroot", only=[], force=[], profile="default"),
-                          config)
-        if rc:
-            return rc
+    rc = _packages_unless_skipped(args, config)
+    if rc:
+        return rc
     build_pxe(config, url=args.url, host_specs=args.host, default_answers=args.default_answers)
     return 0
 

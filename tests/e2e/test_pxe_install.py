@@ -3,7 +3,7 @@ installer over HTTP from out/pxe/ (loopback server, 10.0.2.2 from the guest), th
 its answer file and the signed dom0 image, installs, reboots; the host boots Xen, first boot runs,
 `xe host-param-list` answers. BIOS: qemu's iPXE ROM runs boot.ipxe; UEFI: OVMF loads GRUB netboot
 (grubx64.efi + grub/grub.cfg over TFTP, the rest over HTTP). A tampered image is refused with the
-disk untouched. Phases and bytes go to out/e2e/<test>/phases.json (ci/pxe_figures.py prints them).
+disk untouched. Phases and bytes go to out/e2e/<test>/pxe-figures.json (ci/pxe_figures.py prints them).
 """
 import json
 import shutil
@@ -64,12 +64,13 @@ def pxe_install(workdir, firmware, disk, http, mac="", name="installer"):
     start = time.monotonic()
     with VM(spec) as vm:
         vm.expect_phase("PXE boot to installer", "xenhost-installer: reading answer file", 1500)
-        loader = {"firmware, DHCP, TFTP to first HTTP request": http.first("/installer-kernel"),
-                  "kernel and initrds over HTTP": http.first("/installer-root.cpio", "done")}
-        if all(loader.values()):
-            loader["kernel and initrds over HTTP"] -= loader["firmware, DHCP, TFTP to first HTTP request"]
-            loader["firmware, DHCP, TFTP to first HTTP request"] -= start
-        vm.phases.update({k: round(v, 1) for k, v in loader.items() if v})
+        first, loaded = http.first("/installer-kernel"), http.first("/installer-root.cpio", "done")
+        booted = vm.phases.pop("PXE boot to installer")
+        if first and loaded:            # the loader's share, timed by the HTTP server
+            vm.phases["firmware, DHCP, TFTP to first HTTP request"] = round(first - start, 1)
+            vm.phases["loader: kernel and initrds over HTTP"] = round(loaded - first, 1)
+            booted -= round(loaded - start, 1)
+        vm.phases["kernel, initrd (ISO unpacked) to installer"] = round(booted, 1)
         vm.expect_phase("installer fetches answer file and image", r"dom0 image \S+ verified", 900)
         outcome = vm.expect_phase("install", ["xenhost-installer: installation complete",
                                               "xenhost-installer: INSTALLATION FAILED"], 1800)
@@ -99,7 +100,7 @@ def record(workdir, firmware, staged, http, phases):
     figures = {"firmware": firmware, "phases": phases, "http_bytes": dict(http.sent),
                "tftp_bytes": pxeboot.tftp_bytes(staged.tftp, pxeboot.BOOTFILE[firmware],
                                                 ["grub/grub.cfg"] if firmware == "uefi" else [])}
-    (workdir / "phases.json").write_text(json.dumps(figures, indent=2) + "\n")
+    (workdir / "pxe-figures.json").write_text(json.dumps(figures, indent=2) + "\n")
 
 
 @pytest.mark.parametrize("firmware", ["bios", "uefi"])

@@ -7,11 +7,11 @@ YAML file. The dict carries `origins` so those messages name XML places
 
 TRANSLATION below maps each element onto its native key (the reference doc shows it).
 
-Elements xenhost cannot honour are refused with the element, its line and what to do, never
-silently dropped. Safely ignored (they ask for what xenhost always does):
-  <source type="local">              the installer's own media
-  <network-backend>bridge<...>      the Linux bridge (xenbr0) is our only network backend
-  <primary-disk guest-storage="yes"> the rest of the primary disk always becomes the local SR
+Every element and deprecated alias of XenServer's doc/answerfile.txt is either honoured or, when
+its value cannot be honoured, refused with the element, its line and what to do; never silently
+dropped. Accepted without a native key because they ask for what xenhost always does: <source
+type="local">, <network-backend>bridge, <bootloader location="mbr">grub2, <ui-confirmation-prompt>
+false, sr-at-end="true", preserve-first-partition="false" (xenserver_elements.py declares them).
 """
 import ipaddress
 import re
@@ -19,87 +19,9 @@ import re
 from ..errors import AnswerFileError
 from .validation import hook_stages
 from .xmlparse import parse_safely
+from .xenserver_elements import (ADMIN_ALIASES, CONTAINERS, DISK_ELEMENT, ELEMENTS, FALSE, MODES, MODE_SYNTAX,  # noqa: F401
+                                  NTP_SOURCES, RESTORE_ELEMENTS, TEXT_KEYS, TRANSLATION, TRUE, UNSUPPORTED)
 
-# (XML, native key, note): how each element lands; rendered into answerfile-reference.md
-TRANSLATION = [
-    ('<installation>, <installation mode="fresh">', "mode: install", ""),
-    ('<installation mode="upgrade">', "mode: upgrade", ""),
-    ("<restore>", "mode: restore", "holds only <backup-disk> and <script>"),
-    ('<installation mode="reinstall">', "(refused)", "xenhost has no backup-then-erase mode: use upgrade or fresh"),
-    ("installation@srtype, @sr-type", "storage.type", "lvm or ext"),
-    ("<primary-disk> (fresh), <existing-installation> (upgrade), <backup-disk> (restore)", "disk.primary",
-     "a bare name (sda) means /dev/sda"),
-    ("<guest-disks><guest-disk>, <guest-disk>", "disk.guest", ""),
-    ("<keymap>", "keymap", ""),
-    ('<root-password type="plaintext|hash">', "root-password.plaintext / .hash", "type defaults to plaintext"),
-    ("<root-password>!!</root-password>", "root-password.ask-at-first-boot: true", ""),
-    ("<admin-interface name= | hwaddr=>", "network.interface", ""),
-    ("<admin-interface proto=>", "network.mode", "dhcp or static (none is refused)"),
-    ("<admin-interface vlan=>", "network.vlan", ""),
-    ("<ipaddr> + <subnet>, <gateway>", "network.address (CIDR), network.gateway", "subnet: netmask or prefix"),
-    ("<name-server>", "network.dns", ""),
-    ("<hostname>", "hostname", ""),
-    ("<timezone>", "timezone", ""),
-    ('<ntp source="manual"> + <ntp-server>', "ntp-servers", "<ntp-server> alone means manual"),
-    ('<ntp source="default|dhcp">', "(no ntp-servers)", "DHCP's servers, else Debian's pool (systemd-timesyncd)"),
-    ('<script stage="S" type="url">', "hooks.S", "also gets XenServer's argument ($1)"),
-    ('<source type="url">URL</source>', "source.url", "the dom0 image from that http(s) directory, verified against "
-                                                       "its signed SHA256SUMS before any disk is written"),
-    ('<source type="local">, <network-backend>bridge', "(nothing)", "what xenhost always does"),
-    ('<primary-disk guest-storage="no">', "(refused)", "the rest of the primary disk always becomes storage"),
-    ('<source type="nfs">, <network-backend>openvswitch', "(refused)", "the dom0 image comes from the media or "
-                                                                       "http(s); the Linux bridge is the only backend"),
-    ('<admin-interface proto="none" | protov6=>, <ipv6>, <gatewayv6>', "(refused)", "IPv4 management only"),
-    ('<ntp source="none">, <script type="nfs">', "(refused)", "time sync stays on; serve scripts over http(s)"),
-]
-
-# installation@mode -> native mode ("reinstall" is refused: see _Translator.root)
-MODES = {"fresh": "install", "upgrade": "upgrade"}
-# The element that names the disk, per native mode, and how the user picks that mode.
-DISK_ELEMENT = {"install": "primary-disk", "upgrade": "existing-installation", "restore": "backup-disk"}
-MODE_SYNTAX = {"install": '<installation mode="fresh">', "upgrade": '<installation mode="upgrade">',
-               "restore": "<restore>"}
-
-# element -> (allowed attributes, may appear more than once)
-ELEMENTS = {
-    "primary-disk": ({"guest-storage", "gueststorage", "sr-at-end", "preserve-first-partition"}, False),
-    "existing-installation": (set(), False),
-    "backup-disk": (set(), False),
-    "guest-disks": (set(), False),
-    "guest-disk": (set(), True),
-    "root-password": ({"type"}, False),
-    "source": ({"type"}, True),             # a second url source is refused with its own message
-    "admin-interface": ({"name", "hwaddr", "proto", "vlan", "protov6"}, False),
-    "name-server": (set(), True),
-    "hostname": (set(), False),
-    "keymap": (set(), False),
-    "timezone": (set(), False),
-    "ntp": ({"source"}, False),
-    "ntp-server": (set(), True),
-    "ntp-servers": (set(), True),           # XenServer's deprecated spelling of ntp-server
-    "script": ({"stage", "type"}, True),
-    "post-install-script": ({"type"}, False),   # deprecated: <script stage="filesystem-populated">
-    "network-backend": (set(), False),
-    "bootloader": ({"location", "write-boot-entry"}, False),
-    "ui-confirmation-prompt": (set(), False),
-    "nameserver": (set(), True),            # deprecated spelling of name-server
-}
-# Elements holding elements (the rest hold only text), and what <restore> may hold.
-CONTAINERS = {"admin-interface": {"ipaddr", "subnet", "gateway", "ip", "subnet-mask"}, "guest-disks": {"guest-disk"}}
-# XenServer's deprecated spellings inside <admin-interface>: alias -> element
-ADMIN_ALIASES = {"ip": "ipaddr", "subnet-mask": "subnet"}
-TRUE, FALSE = ("yes", "true"), ("no", "false")
-RESTORE_ELEMENTS = {"backup-disk", "script"}
-TEXT_KEYS = {"hostname": "hostname", "keymap": "keymap", "timezone": "timezone"}
-NTP_SOURCES = ("manual", "default", "dhcp", "none")
-
-# Known XenServer elements xenhost cannot honour: element -> what to do instead.
-UNSUPPORTED = {
-    "driver-source": "driver supplemental packs are not supported; fix: remove it (drivers come with the dom0 kernel)",
-    "fcoe-interface": "FCoE is not supported; fix: remove it and use a local or directly attached disk",
-    "install-failed-script": "fix: use <script stage=\"installation-complete\" type=\"url\">URL</script> (it runs "
-                             "after success and failure; $1 / XENHOST_STATUS says which)",
-}
 _LINE = re.compile(r"\(line (\d+)\)")
 
 
