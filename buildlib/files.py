@@ -1,8 +1,8 @@
-"""File helpers shared by every build step: content hashes and atomic writes."""
+"""File helpers shared by every build step: content hashes, and the runtime core's atomic writes."""
 import hashlib
-import os
-import tempfile
 from pathlib import Path
+
+from xenhost_common.files import write_atomic  # noqa: F401  (one implementation for build and hosts)
 
 
 def sha256_of(path: Path) -> str:
@@ -11,19 +11,3 @@ def sha256_of(path: Path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def write_atomic(path: Path, data: bytes | str) -> None:
-    """Write path so that a reader sees the old or the new content, never half of it."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data.encode() if isinstance(data, str) else data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise

@@ -1,11 +1,12 @@
 """Assemble the installation media: dom0 image inside the installer's live ISO."""
+import json
 import shutil
 from pathlib import Path
 
 from buildlib.config import BuildConfig
 from buildlib.errors import XenhostBuildError
 from buildlib.run import run
-from buildlib.files import sha256_of
+from buildlib.files import sha256_of, write_atomic
 
 from . import kiwi
 
@@ -93,4 +94,15 @@ def build_iso(config: BuildConfig, progress=print) -> Path:
     for manifest in store.glob("*.packages"):
         shutil.copy2(manifest, out / f"xenhost-{settings['version']}-installer.packages")
     shutil.copy2(dom0.with_name("dom0.packages"), out / f"xenhost-{settings['version']}-dom0.packages")
+    write_build_record(out, iso=final, dom0_image=dom0,
+                       installer_packages=out / f"xenhost-{settings['version']}-installer.packages",
+                       dom0_packages=out / f"xenhost-{settings['version']}-dom0.packages")
     return final
+
+
+def write_build_record(out: Path, **paths: Path) -> Path:
+    """out/iso/build.json: what this checkout's last `./build.py iso` made, by name (the dom0 image
+    stays in the cache). Slow tests and the publisher read this instead of guessing cache paths."""
+    record = out / "build.json"
+    write_atomic(record, json.dumps({name: str(path) for name, path in paths.items()}, indent=2) + "\n")
+    return record

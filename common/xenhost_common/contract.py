@@ -27,7 +27,8 @@ def schema():
 
 def problems(data):
     """Every way data breaks the contract, as 'path: message' lines (empty: valid)."""
-    validator = jsonschema.Draft202012Validator(schema())
+    # the format checker makes "format": "ipv4"/"ipv6" (gateway, DNS servers) real checks
+    validator = jsonschema.Draft202012Validator(schema(), format_checker=jsonschema.FormatChecker())
     found = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
         where = ".".join(str(p) for p in error.absolute_path) or "(top level)"

@@ -10,7 +10,8 @@ PROGRAM_PACKAGES = {
     "sgdisk": "gdisk", "partprobe": "parted", "udevadm": "udev", "blockdev": "util-linux",
     "mkfs.ext4": "e2fsprogs", "mkfs.vfat": "dosfstools", "mkswap": "util-linux", "e2fsck": "e2fsprogs",
     "resize2fs": "e2fsprogs", "tune2fs": "e2fsprogs", "mcopy": "mtools", "mmd": "mtools",
-    "tar": "tar", "zstd": "zstd", "sha256sum": "coreutils", "chroot": "coreutils",
+    "tar": "tar", "zstd": "zstd", "sha256sum": "coreutils", "chroot": "coreutils", "cp": "coreutils",
+    "sync": "coreutils", "env": "coreutils", "findmnt": "util-linux", "mdir": "mtools",
     "grub-install": "grub2-common", "update-grub": "grub2-common", "grub-mkconfig": "grub2-common",
     "pvcreate": "lvm2", "vgcreate": "lvm2", "vgchange": "lvm2", "lvcreate": "lvm2", "lvremove": "lvm2",
     "lvresize": "lvm2", "lvs": "lvm2", "vgs": "lvm2", "pvs": "lvm2", "vgremove": "lvm2",
@@ -18,6 +19,9 @@ PROGRAM_PACKAGES = {
     "networkctl": "systemd", "systemctl": "systemd", "ssh-keygen": "openssh-client",
     "xl": "xen-utils-common", "qemu-img": "qemu-utils", "curl": "curl", "gpgv": "gpgv",
     "kexec": "kexec-tools", "dhclient": "isc-dhcp-client",
+    # the toolstack's
+    "lvextend": "lvm2", "findmnt": "util-linux", "dd": "coreutils", "uname": "coreutils", "mkdir": "coreutils",
+    "pidof": "sysvinit-utils", "hostname": "hostname", "vgextend": "lvm2",
 }
 
 

@@ -5,21 +5,29 @@ from .runner import Result
 
 
 class FakeRunner:
-    def __init__(self, responses=None, missing=(), programs=None):
+    def __init__(self, responses=None, missing=(), installed=None):
         # responses: {tuple(argv prefix) or str(first word): (returncode, stdout, stderr) | str | callable}
         self.responses = dict(responses or {})
         self.missing = set(missing)
-        self.programs = programs       # None: every program is installed (which() is True)
+        self.installed = installed     # None: every program is installed (which() is True)
         self.calls = []                # list of argv lists
         self.inputs = []               # the stdin given to each call (secret or not)
 
     def which(self, program):
-        return program not in self.missing and (self.programs is None or program in self.programs)
+        return program not in self.missing and (self.installed is None or program in self.installed)
 
     def respond(self, prefix, answer):
         self.responses[tuple(prefix.split()) if isinstance(prefix, str) else tuple(prefix)] = answer
 
+    def reply(self, argv):
+        """Override in a test's subclass to compute an answer (str, Result, (code, out, err));
+        None falls back to the scripted responses."""
+        return None
+
     def _answer(self, argv):
+        custom = self.reply(argv)
+        if custom is not None:
+            return self._result(argv, custom)
         best = None
         for prefix, answer in self.responses.items():
             key = tuple(prefix.split()) if isinstance(prefix, str) else tuple(prefix)
@@ -30,6 +38,10 @@ class FakeRunner:
         answer = best[1]
         if callable(answer):
             answer = answer(argv)
+        return self._result(argv, answer)
+
+    @staticmethod
+    def _result(argv, answer):
         if isinstance(answer, Result):
             return answer
         if isinstance(answer, str):

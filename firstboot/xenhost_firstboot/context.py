@@ -1,6 +1,6 @@
 """What every step receives: the parsed config, the root, the runner."""
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from .config import FirstbootConfig
@@ -10,14 +10,15 @@ from .config import FirstbootConfig
 class Context:
     config: FirstbootConfig
     root: str            # "/" on a host; a temp dir in tests
-    runner: object       # SystemRunner or a test fake (run/which/stream)
+    runner: object       # xenhost_common.runner.Runner, or testing.FakeRunner in tests
     # live: the root IS this running machine, so commands that change the
     # running system (hostname, systemctl, LVM on block devices) may run.
     # False with --root DIR, so pointing --root at an image never touches
     # the build machine.
     live: bool
     say: Callable = print       # one progress line, e.g. a hook's output
-    console: object = None      # console.Console to ask the operator; None = /dev/tty when needed
+    lease_wait: float = 20.0    # seconds the finish stage waits for a DHCP lease before asking
+    details: dict = field(default_factory=dict)    # step name -> the line it reported
 
     def path(self, absolute):
         """Map an absolute target path (/etc/...) under the root."""

@@ -1,12 +1,8 @@
-"""The one exception type of the firstboot component.
+"""The one exception type of the firstboot component: a XenhostError, so its message is the
+shared "problem\n  fix: ..." form, read on a console during boot by someone who cannot look at
+the code."""
+from xenhost_common.errors import XenhostError
 
-Every message states the problem AND the fix (CONVENTIONS.md), because it is
-read on a console during boot by someone who cannot look at the code.
-"""
 
-
-class FirstbootError(Exception):
-    def __init__(self, problem, fix):
-        super().__init__(f"{problem}. Fix: {fix}")
-        self.problem = problem
-        self.fix = fix
+class FirstbootError(XenhostError):
+    """Something first boot (or xenhost-setup) cannot do: the problem and its fix."""

@@ -1,6 +1,8 @@
 """Small file helpers shared by the steps (idempotency lives here)."""
 import os
 
+from xenhost_common.files import write_atomic
+
 
 def write_if_changed(path, content, mode=0o644):
     """Write `content` atomically; return True only if the file changed.
@@ -13,12 +15,7 @@ def write_if_changed(path, content, mode=0o644):
                 return False
     except FileNotFoundError:
         pass
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    tmp = f"{path}.xenhost-tmp"
-    with open(tmp, "w", encoding="utf-8") as out:
-        out.write(content)
-    os.chmod(tmp, mode)
-    os.replace(tmp, path)  # atomic: a power cut never leaves half a config
+    write_atomic(path, content, mode)  # a power cut never leaves half a config
     return True
 
 

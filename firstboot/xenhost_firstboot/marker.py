@@ -1,9 +1,11 @@
 """Step: the marker that stops the unit from running on later boots."""
 from datetime import datetime, timezone
 
+from xenhost_common.names import FIRSTBOOT_DONE
+
 from .files import write_if_changed
 
-MARKER_PATH = "/var/lib/xenhost/firstboot.done"
+MARKER_PATH = FIRSTBOOT_DONE
 
 
 def write_marker(ctx):

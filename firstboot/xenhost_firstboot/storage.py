@@ -15,13 +15,15 @@ left alone.
 import os
 import uuid
 
+from xenhost_common import names
+
 from .errors import FirstbootError
 from .files import read_text, write_if_changed
 
-VG_NAME = "xenhost-sr"
+VG_NAME = names.LOCAL_SR_VG
 LV_NAME = "sr"
 LV_PATH = f"/dev/{VG_NAME}/{LV_NAME}"
-MOUNT_BASE = "/run/sr-mount"
+MOUNT_BASE = names.SR_MOUNT_DIR
 
 
 def create_local_sr(ctx):

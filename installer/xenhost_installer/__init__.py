@@ -1,5 +1,2 @@
 """xenhost host installer: answer (YAML or screens) -> InstallPlan -> preflight -> tasks."""
-
-# Console markers the e2e test waits for; CONVENTIONS.md says keep them stable.
-MARKER_COMPLETE = "xenhost-installer: installation complete"
-MARKER_FAILED = "xenhost-installer: INSTALLATION FAILED:"
+from xenhost_common.names import INSTALL_COMPLETE as MARKER_COMPLETE, INSTALL_FAILED as MARKER_FAILED  # noqa: F401

@@ -17,10 +17,10 @@ import sys
 import time
 
 from . import MARKER_COMPLETE, MARKER_FAILED, answers, cmdline, consoles, host as hostmod, log as logmod, plan as planmod
-from .commands import Commands
+from xenhost_common.runner import Runner
 from .disks import DiskProbe
 from .imagedisks import ImageDisks
-from .errors import InstallerError
+from .errors import XenhostError
 from .install import install
 
 log = logging.getLogger("xenhost_installer")
@@ -39,9 +39,9 @@ def cmd_validate(args):
     """YAML or XenServer XML (detected by content); XML problems name XML places
     (installation/admin-interface@proto), YAML ones key paths (network.mode)."""
     try:
-        data = answers.parse_text(answers.fetch_text(args.file, attempts=1, commands=Commands()), args.file)
+        data = answers.parse_text(answers.fetch_text(args.file, attempts=1, commands=Runner()), args.file)
         found = answers.problems(data)
-    except InstallerError as exc:
+    except XenhostError as exc:
         found = getattr(exc, "problems", None)
         if not found:
             _print(str(exc))
@@ -88,7 +88,7 @@ def disk_access(commands, args, boot_opts):
 
 def run_install(make_plan, args, boot_opts, hold):
     """Shared ending for unattended and interactive installs: markers, atexit, failure policy."""
-    commands = Commands()
+    commands = Runner()
     try:
         host = hostmod.gather(boot_opts.raw)
         plan = make_plan(commands, host)
@@ -97,7 +97,7 @@ def run_install(make_plan, args, boot_opts, hold):
             return 1
         with disk_access(commands, args, boot_opts) as probe:
             install(plan, commands=commands, probe=probe, host=host)
-    except InstallerError as exc:
+    except XenhostError as exc:
         log.error("installation failed: %s", exc)
         _fail(exc)
         return hold_after_failure() if hold else 1
@@ -139,9 +139,9 @@ def unattended_plan(data, args, boot_opts):
 def answer_file_install(location, args, boot_opts, hold):
     """Unattended, or the screens for what the file leaves to them (interactive-sections)."""
     try:
-        data = read_answers(location, boot_opts, Commands())
+        data = read_answers(location, boot_opts, Runner())
         network_image(args, boot_opts, data)
-    except InstallerError as exc:
+    except XenhostError as exc:
         log.error("installation failed: %s", exc)
         _fail(exc)
         return hold_after_failure() if hold else 1
@@ -154,7 +154,7 @@ def answer_file_install(location, args, boot_opts, hold):
 def run_interactive(args, boot_opts, hold, given=None):
     """The screens (disk, confirm, password, progress, done/failed) around the same install(); the
     chosen action runs once the screens have given the terminal back. Never reboots after a failure."""
-    commands = Commands()
+    commands = Runner()
     try:
         from .ui.app import run_interactive as run_ui
         host = hostmod.gather(boot_opts.raw)
@@ -165,11 +165,11 @@ def run_interactive(args, boot_opts, hold, given=None):
             def install_fn(plan, runner):
                 log.info("answers (redacted):\n%s", answers.redacted_yaml(plan.answers_redacted))
                 return install(plan, commands=commands, probe=probe, host=host, runner=runner)
-            atexit_default = args.atexit or boot_opts.atexit or (given or {}).get("atexit") or "reboot"
+            atexit_default = args.atexit or boot_opts.atexit or answers.declared.given(given, "atexit")
             ui = run_ui(probe, install_fn, image=args.image, atexit_default=atexit_default,
                         log_path=logmod.LOG_PATH, host=host, answers=given, commands=commands,
                         keymap=boot_opts.keymap, network_device=boot_opts.network_device)
-    except InstallerError as exc:
+    except XenhostError as exc:
         log.error("installation failed: %s", exc)
         _fail(exc)
         return hold_after_failure() if hold else 1
@@ -186,7 +186,7 @@ def run_interactive(args, boot_opts, hold, given=None):
         if not args.no_atexit and ui.choice == "poweroff":
             try:
                 do_atexit("poweroff", commands)
-            except InstallerError as exc:
+            except XenhostError as exc:
                 _print("xenhost-installer: could not power off: %s" % exc)
         elif not args.no_atexit and ui.choice == "shell" and not hold:
             run_shell()
@@ -237,7 +237,7 @@ def main(argv=None):
     hold = args.command == "boot"
     try:
         boot_opts = cmdline.read(args.cmdline)
-    except (OSError, InstallerError) as exc:
+    except (OSError, XenhostError) as exc:
         _fail(exc)
         return hold_after_failure() if hold else 1
     location = getattr(args, "answerfile", None) or (boot_opts.answerfile if args.command == "boot" else None)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from .answers.catalog import keymaps
 from .answers.source import parse_label
-from .answers.validation import schema
+from .answers.declared import schema
 from .errors import CmdlineError
 
 ATEXIT_CHOICES = ("reboot", "poweroff", "shell")
@@ -29,21 +29,19 @@ class BootOptions:
 def _answerfile(value):
     if value.startswith(ANSWERFILE_SCHEMES) or parse_label(value):
         return value
-    raise CmdlineError("answerfile=%s: unsupported location; fix: use an http://, https:// or file:// URL, or "
-                       "label:LABEL:/path for a file on the filesystem with that label" % value)
+    raise CmdlineError('answerfile=%s: unsupported location' % (value,), 'use an http://, https:// or file:// URL, or label:LABEL:/path for a file on the filesystem with that label')
 
 
 def _sha256(value):
     if SHA256.fullmatch(value):
         return value.lower()
-    raise CmdlineError("answerfile_sha256=%s: not a SHA-256 checksum; fix: give the 64 hex digits that "
-                       "`sha256sum ANSWERFILE` prints" % value)
+    raise CmdlineError('answerfile_sha256=%s: not a SHA-256 checksum' % (value,), 'give the 64 hex digits that `sha256sum ANSWERFILE` prints')
 
 
 def _atexit(value):
     if value in ATEXIT_CHOICES:
         return value
-    raise CmdlineError("atexit=%s: unknown action; fix: use one of %s" % (value, ", ".join(ATEXIT_CHOICES)))
+    raise CmdlineError('atexit=%s: unknown action' % (value,), 'use one of %s' % (", ".join(ATEXIT_CHOICES),))
 
 
 def _network_device(value):
@@ -52,21 +50,22 @@ def _network_device(value):
     # the answer file's network.interface pattern: one definition of what names a NIC
     if re.match(schema()["properties"]["network"]["properties"]["interface"]["pattern"], value):
         return value
-    raise CmdlineError("network_device=%s: not a NIC; fix: give all, a kernel name (enp0s3) or a MAC address "
-                       "(52:54:00:12:34:56)" % value)
+    raise CmdlineError("network_device=%s: not a NIC" % (value,),
+                       "give all, a kernel name (enp0s3) or a MAC address (52:54:00:12:34:56)")
 
 
 def _image_url(value):
     if value.startswith(IMAGE_URL_SCHEMES):
         return value
-    raise CmdlineError("image_url=%s: not an http:// or https:// URL; fix: give the URL of the directory holding "
-                       "dom0.tar.zst, SHA256SUMS and SHA256SUMS.sig (out/pxe/ of ./build.py pxe)" % value)
+    raise CmdlineError("image_url=%s: not an http:// or https:// URL" % value,
+                       "give the URL of the directory holding dom0.tar.zst, SHA256SUMS and SHA256SUMS.sig (out/pxe/ "
+                       "of ./build.py pxe)")
 
 
 def _keymap(value):
     if value in keymaps():
         return value
-    raise CmdlineError("keymap=%s: unknown keymap; fix: use one of %s" % (value, ", ".join(keymaps())))
+    raise CmdlineError('keymap=%s: unknown keymap' % (value,), 'use one of %s' % (", ".join(keymaps()),))
 
 
 # option -> (BootOptions field, check returning the value to keep, what it does: for the reference doc)
@@ -109,8 +108,7 @@ def parse(text):
         if key in raw:
             setattr(opts, attr, check(raw[key][-1]))
     if opts.answerfile_sha256 and not opts.answerfile:
-        raise CmdlineError("answerfile_sha256= is given without answerfile=; fix: add answerfile=URL or remove "
-                           "the checksum")
+        raise CmdlineError('answerfile_sha256= is given without answerfile=', 'add answerfile=URL or remove the checksum')
     return opts
 
 

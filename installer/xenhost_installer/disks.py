@@ -4,14 +4,15 @@ DiskAccess is the interface the tasks use for partitions (partition/reread/settl
 is the real one (kernel partition nodes, udev links); imagedisks.ImageDisks serves image files in test
 mode. Tests substitute a fake probe with the same methods."""
 import json
+import shutil
 import logging
 import os
 import re
 from dataclasses import dataclass, field
 
 from . import existing, mounts
-from .commands import Commands
-from .errors import InstallerError
+from xenhost_common.runner import Runner
+from .errors import XenhostError
 from .layout import LABELS
 
 log = logging.getLogger(__name__)
@@ -83,7 +84,7 @@ def _text(node, key):
     return (node.get(key) or "").strip()
 
 
-def _disk_from_lsblk(node):
+def disk_from_lsblk(node):
     mounted, parts, stacked = [], [], []
 
     def walk(n):
@@ -118,6 +119,10 @@ class DiskAccess:
 
     def partition(self, disk, number):
         return partition_path(disk, number)
+
+    def has_program(self, program):
+        """Whether the environment that runs the tasks has this program (preflight asks)."""
+        return shutil.which(program) is not None
 
     def reread(self, commands, disk):
         """After partitioning: make the new partitions reachable."""
@@ -160,7 +165,7 @@ class DiskProbe(DiskAccess):
     LSBLK = ["lsblk", "-J", "-b", "-o", "NAME,PATH,TYPE,SIZE,MODEL,RO,RM,MOUNTPOINT,PKNAME,FSTYPE,LABEL,PARTLABEL"]
 
     def __init__(self, commands=None, cmdline_raw=None):
-        self.commands = commands or Commands()
+        self.commands = commands or Runner()
         self.cmdline_raw = cmdline_raw or {}
 
     def resolve(self, path):
@@ -168,7 +173,7 @@ class DiskProbe(DiskAccess):
 
     def _lsblk(self, argv):
         try:
-            return json.loads(self.commands.run(self.LSBLK + argv, check=False) or "{}").get("blockdevices") or []
+            return json.loads(self.commands.run(self.LSBLK + argv, check=False).stdout or "{}").get("blockdevices") or []
         except ValueError:
             return []
 
@@ -178,23 +183,23 @@ class DiskProbe(DiskAccess):
         if not os.path.exists(real):
             return None
         nodes = self._lsblk([real])
-        return _disk_from_lsblk(nodes[0]) if nodes else None
+        return disk_from_lsblk(nodes[0]) if nodes else None
 
     def scan(self):
         nodes = self._lsblk(["-e", "1,7,11"])            # no ram, loop, CD-ROM
-        return [_disk_from_lsblk(n) for n in nodes if is_install_candidate(n)]
+        return [disk_from_lsblk(n) for n in nodes if is_install_candidate(n)]
 
     def whole_disk_of(self, device):
         """The disk holding a partition (itself if already a disk)."""
-        parent = self.commands.run(["lsblk", "-n", "-d", "-o", "PKNAME", device], check=False).strip()
+        parent = self.commands.run(["lsblk", "-n", "-d", "-o", "PKNAME", device], check=False).stdout.strip()
         return "/dev/" + parent if parent else self.resolve(device)
 
     def volume_groups(self):
         """{volume group: whole disks holding its physical volumes}; {} without LVM tools."""
         try:
             out = self.commands.run(["pvs", "--noheadings", "-o", "pv_name,vg_name", "--separator", ":"],
-                                    check=False)
-        except InstallerError:
+                                    check=False).stdout
+        except XenhostError:
             return {}
         groups = {}
         for line in out.splitlines():
@@ -207,13 +212,13 @@ class DiskProbe(DiskAccess):
         """Whole disks the installer booted from: the mount of the live medium and the device
         carrying the live label from root=live:CDLABEL=... / LABEL=... on the kernel command line."""
         devices = set()
-        src = self.commands.run(["findmnt", "-n", "-o", "SOURCE", LIVE_MOUNT], check=False).strip()
+        src = self.commands.run(["findmnt", "-n", "-o", "SOURCE", LIVE_MOUNT], check=False).stdout.strip()
         if src.startswith("/dev/"):
             devices.add(src)
         for root in self.cmdline_raw.get("root", []):
             m = re.match(r"live:(?:CD)?LABEL=(.+)", root)
             if m:
-                dev = self.commands.run(["blkid", "-L", m.group(1).replace("\\x20", " ")], check=False).strip()
+                dev = self.commands.run(["blkid", "-L", m.group(1).replace("\\x20", " ")], check=False).stdout.strip()
                 if dev.startswith("/dev/"):
                     devices.add(dev)
         whole = {self.whole_disk_of(d) for d in devices}

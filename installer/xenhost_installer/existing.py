@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from .errors import InstallerError
+from .errors import XenhostError
 from .layout import LABELS
 from .mounts import scratch_mount
 
@@ -136,13 +136,13 @@ def _inspect(probe, commands, device, reader):
     try:
         with scratch_mount(commands, probe.mounted, device, READ_ONLY) as path:
             return reader(path), used_bytes(path)
-    except InstallerError as exc:
+    except XenhostError as exc:
         log.info("%s: no readable filesystem (%s)", device, str(exc).splitlines()[0])
         return None, 0
 
 
 def _uuid(commands, device):
-    return commands.run(["blkid", "-p", "-s", "UUID", "-o", "value", device], check=False).strip()
+    return commands.run(["blkid", "-p", "-s", "UUID", "-o", "value", device], check=False).stdout.strip()
 
 
 def inspect_disk(probe, commands, disk):

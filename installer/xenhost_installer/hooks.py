@@ -14,26 +14,25 @@ import shutil
 import urllib.parse
 from dataclasses import dataclass, field
 
+from xenhost_common import names
+
 from .answers.redact import redact_location
 from .answers.source import fetch_bytes
-from .errors import AnswerFileError, CommandError, InstallerError
+from .errors import AnswerFileError, CommandFailed, ListedFailures
 
 log = logging.getLogger(__name__)
 
 HOOKS_DIR = "/run/xenhost-installer/hooks"     # the installer's RAM disk
-FIRSTBOOT_DIR = "/etc/xenhost/firstboot.d"      # on the target (installer -> first boot contract)
+FIRSTBOOT_DIR = names.FIRSTBOOT_HOOKS_DIR       # on the target (installer -> first boot contract)
 FIRSTBOOT_STAGE = "first-boot"
 # XenServer passes these as $1; xenhost keeps them so XenServer scripts run unchanged.
 XENSERVER_ARGS = {"filesystem-populated": lambda target, status: [target],
                   "installation-complete": lambda target, status: ["0" if status == "success" else "1"]}
 
 
-class HookError(InstallerError):
+class HookError(ListedFailures):
     """A hook script could not be fetched or failed; failures lists each one (problem and fix)."""
-
-    def __init__(self, failures):
-        self.failures = list(failures)
-        super().__init__("; ".join(self.failures))
+    what = "hooks cannot run"
 
 
 @dataclass
@@ -101,7 +100,7 @@ def run_stage(fetched, stage, commands, target=None, status=None):
         log.info("running %s hook %s", stage, hook.name)
         try:
             commands.run(_argv(hook, target, status))
-        except CommandError as exc:
+        except CommandFailed as exc:
             tail = " / ".join((exc.stderr or "").strip().splitlines()[-3:])
             raise HookError(["%s hook %s failed (exit %s)%s; fix: correct the script (it ran with XENHOST_STAGE=%s) "
                              "or remove it from the answer file's hooks" % (stage, hook.name, exc.returncode,

@@ -16,7 +16,7 @@ import stat
 
 from . import mounts
 from .disks import Disk, DiskAccess, Part, contents_text, partition_number, partition_path
-from .errors import InstallerError
+from .errors import InstallerError, XenhostError
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ def stage_fat(commands, device, mountpoint):
 
 
 def _fat_entries(commands, device):
-    return [line.strip() for line in commands.run(["mdir", "-b", "-i", device, "::/"], check=False).splitlines()
+    return [line.strip() for line in commands.run(["mdir", "-b", "-i", device, "::/"], check=False).stdout.splitlines()
             if line.strip().startswith("::/")]
 
 
@@ -136,11 +136,11 @@ class ImageDisks(DiskAccess):
         return {}                   # images are not scanned by LVM (there is no device-mapper here)
 
     def _gpt(self, image):
-        return gpt_partitions(self.commands.run(["sfdisk", "--json", image], check=False), image)
+        return gpt_partitions(self.commands.run(["sfdisk", "--json", image], check=False).stdout, image)
 
     def _signature(self, image, start, size):
         window = ["-O", str(start), "-S", str(size)] if size else []
-        fields = blkid_fields(self.commands.run(["blkid", "-p", *window, "-o", "export", image], check=False))
+        fields = blkid_fields(self.commands.run(["blkid", "-p", *window, "-o", "export", image], check=False).stdout)
         return fields.get("TYPE", ""), fields.get("LABEL", "")
 
     # -- partition access --
@@ -168,7 +168,7 @@ class ImageDisks(DiskAccess):
         self._make_dirs(BY_UUID)
         for _, nodes in self._parts.values():
             for node in nodes.values():
-                uuid = blkid_fields(commands.run(["blkid", "-p", "-o", "export", node], check=False)).get("UUID")
+                uuid = blkid_fields(commands.run(["blkid", "-p", "-o", "export", node], check=False).stdout).get("UUID")
                 if uuid:
                     link = os.path.join(BY_UUID, uuid)
                     self._links.enter_context(owned_path(link, lambda p, n=node: os.symlink(n, p)))
@@ -194,8 +194,8 @@ def _mount_or_stage(commands, device, mountpoint, options):
     with contextlib.ExitStack() as stack:
         try:
             stack.enter_context(mounts.mounted(commands, device, mountpoint, options))
-        except InstallerError:
-            if blkid_fields(commands.run(["blkid", "-p", "-o", "export", device], check=False)).get("TYPE") != "vfat":
+        except XenhostError:
+            if blkid_fields(commands.run(["blkid", "-p", "-o", "export", device], check=False).stdout).get("TYPE") != "vfat":
                 raise
             log.info("test mode: this kernel cannot mount FAT; staging %s in a tmpfs (mtools)", device)
             stack.enter_context(stage_fat(commands, device, mountpoint))

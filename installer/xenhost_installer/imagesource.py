@@ -21,7 +21,6 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
-from xenhost_common.errors import XenhostError
 from xenhost_common.runner import Runner
 
 from .answers.redact import redact_location
@@ -40,7 +39,7 @@ PROGRESS_STEP = 10              # percent between progress lines
 URL_SCHEMES = ("http://", "https://")
 
 
-class ImageSourceError(InstallerError, XenhostError):
+class ImageSourceError(InstallerError):
     """The network image cannot be fetched or is not the one the project signed."""
 
 

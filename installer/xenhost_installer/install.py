@@ -2,8 +2,10 @@
 import logging
 
 from . import hooks, preflight
-from .runner import TaskRunner
-from .tasks import TARGET, InstallContext, Task, build_tasks
+from xenhost_common.tasks import Task, TaskSequence
+
+from .tasks.context import TARGET, InstallContext
+from .tasks.sequence import build_tasks
 from .tasks.configure import save_logs
 from .tasks.upgrade import save_log as save_upgrade_log
 from .log import LOG_PATH
@@ -18,9 +20,10 @@ def with_hooks(tasks, fetched):
     disk write, filesystem-populated once the target is complete but before the log is saved on it
     (so the hooks' output is in that log too)."""
     start = [Task("Running installation-start hooks",
-                  lambda ctx: hooks.run_stage(fetched, "installation-start", ctx.commands))]
+                  lambda ctx: hooks.run_stage(fetched, "installation-start", ctx.commands), 2, ("env",))]
     populated = [Task("Running filesystem-populated hooks",
-                      lambda ctx: hooks.run_stage(fetched, "filesystem-populated", ctx.commands, target=ctx.target))]
+                      lambda ctx: hooks.run_stage(fetched, "filesystem-populated", ctx.commands, target=ctx.target),
+                      2, ("env",))]
     at = next((i for i, t in enumerate(tasks) if t.run in SAVE_LOG_TASKS), len(tasks) - 1)
     return ((start if fetched.stage("installation-start") else []) + tasks[:at]
             + (populated if fetched.stage("filesystem-populated") else []) + tasks[at:])
@@ -45,7 +48,7 @@ def install(plan, *, commands, probe, host, runner=None, target=TARGET, log_path
     ctx = InstallContext(plan=plan, commands=commands, host=host, probe=probe, target=target, log_path=log_path,
                          hooks=fetched)
     try:
-        (runner or TaskRunner()).run(with_hooks(build_tasks(plan), fetched), ctx)
+        (runner or TaskSequence()).run(with_hooks(build_tasks(plan), fetched), ctx)
     except BaseException:
         if ctx.root_mounted:            # keep the evidence on the target as well as in /tmp
             try:

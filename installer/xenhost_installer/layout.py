@@ -67,8 +67,8 @@ def compute_layout(disk_bytes, with_sr=True):
     with_sr=False (storage.use-primary-disk: false): no storage partition, the rest stays unallocated."""
     minimum = MIN_DISK_BYTES - (0 if with_sr else MIN_SR_MiB * MiB)
     if disk_bytes < minimum:
-        raise LayoutError("disk is %.1f GiB but xenhost needs at least %.1f GiB; fix: choose a larger disk"
-                          % (disk_bytes / GiB, minimum / GiB))
+        raise LayoutError("disk is %.1f GiB but xenhost needs at least %.1f GiB" % (disk_bytes / GiB, minimum / GiB),
+                          "choose a larger disk")
     size = {role: _scaled(disk_bytes, lo, hi) for role, (lo, hi) in SCALED.items()}
     size.update(bios=BIOS_MiB, esp=ESP_MiB, sr=0)
     return [Partition(number, role, label, code, size[role], fs) for number, role, label, code, fs in ROLES

@@ -34,7 +34,7 @@ def chroot_binds(commands, target):
 def loop_device(commands, image, offset=0, size=0):
     """A loop device over image (from byte offset, size bytes if given); always detached on exit."""
     window = ["--offset", str(offset), "--sizelimit", str(size)] if size else []
-    device = commands.run(["losetup", "--find", "--show", *window, image]).strip()
+    device = commands.run(["losetup", "--find", "--show", *window, image]).stdout.strip()
     try:
         yield device
     finally:

@@ -23,7 +23,7 @@ def set_root_hash(target_root, password_hash):
         with open(path) as f:
             lines = f.read().splitlines()
     except OSError as exc:
-        raise InstallerError("cannot read %s: %s; fix: the dom0 image must contain /etc/shadow" % (path, exc.strerror))
+        raise InstallerError('cannot read %s: %s' % (path, exc.strerror), 'the dom0 image must contain /etc/shadow')
     found = False
     for i, line in enumerate(lines):
         fields = line.split(":")
@@ -32,7 +32,7 @@ def set_root_hash(target_root, password_hash):
             lines[i] = ":".join(fields)
             found = True
     if not found:
-        raise InstallerError("no root entry in %s; fix: rebuild the dom0 image with a root account" % path)
+        raise InstallerError('no root entry in %s' % (path,), 'rebuild the dom0 image with a root account')
     tmp = path + ".xenhost-tmp"
     st = os.stat(path)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -5,19 +5,17 @@ import os
 from dataclasses import dataclass, field
 
 from .answers import redact
-from .answers.catalog import DEFAULT_KEYMAP, DEFAULT_TIMEZONE
-from .answers.validation import hook_stages
+from .answers.declared import default, given, hook_stages
 from .errors import AnswerFileError
 from .password import hash_password
 
 DEFAULT_IMAGE = "/usr/share/xenhost/images/dom0.tar.zst"
-DEFAULT_HOSTNAME = "xenhost"
 
 
 @dataclass
 class NetworkPlan:
-    interface: str = "auto"         # auto | kernel name | MAC
-    mode: str = "dhcp"
+    interface: str = field(default_factory=lambda: default("network.interface"))   # auto | kernel name | MAC
+    mode: str = field(default_factory=lambda: default("network.mode"))
     address: str = None             # static: CIDR, e.g. 192.0.2.10/24
     gateway: str = None
     dns: list = field(default_factory=list)
@@ -30,19 +28,20 @@ class InstallPlan:
     # never printed, never logged; None = not set by the installer: asked at first boot (install)
     # or kept from the existing host (upgrade, restore)
     root_password_hash: str = field(default=None, repr=False)
-    mode: str = "install"                           # install | upgrade | restore
+    mode: str = field(default_factory=lambda: default("mode"))     # install | upgrade | restore
     guest_disks: list = field(default_factory=list)     # as given, for the local storage repository
-    storage_type: str = "lvm"                       # lvm | ext
-    sr_on_primary: bool = True                      # False: no storage partition (storage.use-primary-disk)
-    keymap: str = DEFAULT_KEYMAP
-    hostname: str = DEFAULT_HOSTNAME
+    storage_type: str = field(default_factory=lambda: default("storage.type"))    # lvm | ext
+    # False: no storage partition on the primary disk (storage.use-primary-disk)
+    sr_on_primary: bool = field(default_factory=lambda: default("storage.use-primary-disk"))
+    keymap: str = field(default_factory=lambda: default("keymap"))
+    hostname: str = field(default_factory=lambda: default("hostname"))
     network: NetworkPlan = field(default_factory=NetworkPlan)
-    timezone: str = DEFAULT_TIMEZONE
+    timezone: str = field(default_factory=lambda: default("timezone"))
     ntp_servers: list = field(default_factory=list)     # [] = Debian's pool (systemd-timesyncd default)
     hooks: dict = field(default_factory=dict)       # stage -> [location], every stage present (see hooks.py)
-    xen_extra_args: str = ""
-    dom0_extra_args: str = ""
-    atexit: str = "reboot"
+    xen_extra_args: str = field(default_factory=lambda: default("boot.xen-extra-args"))
+    dom0_extra_args: str = field(default_factory=lambda: default("boot.dom0-extra-args"))
+    atexit: str = field(default_factory=lambda: default("atexit"))
     image: str = DEFAULT_IMAGE
     answers_redacted: dict = None                   # written to the target for the record
     # resolved by preflight:
@@ -68,10 +67,11 @@ def _root_password_hash(pw):
     return pw["hash"] if "hash" in pw else hash_password(pw["plaintext"])
 
 
-def _network(net, network_device):
-    return NetworkPlan(interface=net.get("interface", network_device or "auto"), mode=net.get("mode", "dhcp"),
-                       address=net.get("address"), gateway=net.get("gateway"), dns=list(net.get("dns", [])),
-                       vlan=net.get("vlan"))
+def _network(answers, network_device):
+    net = answers.get("network") or {}
+    return NetworkPlan(interface=net.get("interface") or network_device or default("network.interface"),
+                       mode=given(answers, "network.mode"), address=net.get("address"), gateway=net.get("gateway"),
+                       dns=given(answers, "network.dns"), vlan=net.get("vlan"))
 
 
 def _hooks(given):
@@ -86,27 +86,23 @@ def from_answers(answers, image=DEFAULT_IMAGE, atexit_override=None, network_dev
     (the screens fill them in and drop the list)."""
     pending = answers.get("interactive-sections") or []
     if pending:
-        raise AnswerFileError("the answers still list interactive-sections (%s) that nobody has asked; fix: "
-                              "answer them on the installer's screens (`xenhost-installer boot` on a console), "
-                              "or give them in the file and remove interactive-sections" % ", ".join(pending))
-    net = answers.get("network") or {}
-    boot = answers.get("boot") or {}
+        raise AnswerFileError('the answers still list interactive-sections (%s) that nobody has asked' % (", ".join(pending),), "answer them on the installer's screens (`xenhost-installer boot` on a console), or give them in the file and remove interactive-sections")
     return InstallPlan(
         disk=answers["disk"]["primary"],
         root_password_hash=_root_password_hash(answers.get("root-password")),
-        mode=answers.get("mode", "install"),
-        guest_disks=list(answers["disk"].get("guest", [])),
-        storage_type=(answers.get("storage") or {}).get("type", "lvm"),
-        sr_on_primary=(answers.get("storage") or {}).get("use-primary-disk", True),
-        keymap=answers.get("keymap", keymap or DEFAULT_KEYMAP),
-        hostname=answers.get("hostname", DEFAULT_HOSTNAME),
-        network=_network(net, network_device),
-        timezone=answers.get("timezone", DEFAULT_TIMEZONE),
-        ntp_servers=list(answers.get("ntp-servers", [])),
+        mode=given(answers, "mode"),
+        guest_disks=given(answers, "disk.guest"),
+        storage_type=given(answers, "storage.type"),
+        sr_on_primary=given(answers, "storage.use-primary-disk"),
+        keymap=answers.get("keymap") or keymap or default("keymap"),
+        hostname=given(answers, "hostname"),
+        network=_network(answers, network_device),
+        timezone=given(answers, "timezone"),
+        ntp_servers=given(answers, "ntp-servers"),
         hooks=_hooks(answers.get("hooks")),
-        xen_extra_args=boot.get("xen-extra-args", ""),
-        dom0_extra_args=boot.get("dom0-extra-args", ""),
-        atexit=atexit_override or answers.get("atexit", "reboot"),
+        xen_extra_args=given(answers, "boot.xen-extra-args"),
+        dom0_extra_args=given(answers, "boot.dom0-extra-args"),
+        atexit=atexit_override or given(answers, "atexit"),
         image=os.path.abspath(image),
         answers_redacted=redact(answers),
     )

@@ -1,15 +1,19 @@
 """Checks run before ANY disk write. Each failure is one message: the problem and the fix.
 Only read-only probes happen here; all failures are collected so the user fixes them in one go."""
+import dataclasses
 import hashlib
 import logging
 import os
-import shutil
 
-from .commands import Commands
-from .errors import CommandError, LayoutError, PreflightError
+from xenhost_common.programs import package_of
+from xenhost_common.runner import Runner
+from xenhost_common.tasks import programs_of
+
+from .errors import CommandFailed, LayoutError, PreflightError
 from .host import pick_nic
 from .layout import GiB, LABELS, REQUIRED_FOR_UPGRADE, compute_layout, layout_of_disk
 from .tasks import regional
+from .tasks.sequence import build_tasks
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +55,7 @@ def image_members(image, commands=None):
     st = os.stat(image)
     key = (os.path.realpath(image), st.st_size, st.st_mtime_ns)
     if key not in _MEMBERS:
-        out = (commands or Commands()).run(["tar", "-tf", image])
+        out = (commands or Runner()).run(["tar", "-tf", image]).stdout
         _MEMBERS[key] = frozenset((n[2:] if n.startswith("./") else n).rstrip("/") for n in out.splitlines())
     return _MEMBERS[key]
 
@@ -69,7 +73,7 @@ def check_image_contents(plan):
         return []
     try:
         names = image_members(plan.image)
-    except CommandError as exc:
+    except CommandFailed as exc:
         return ["cannot list the files in dom0 image %s (%s); fix: re-download or rebuild the ISO"
                 % (plan.image, ((exc.stderr or "").strip().splitlines() or ["exit %s" % exc.returncode])[0])]
     return [regional.missing_from_image(*need) for need in needs if not in_image(names, need[0])]
@@ -217,22 +221,25 @@ def install_checks(plan, probe, host, disk, boot_media):
 
 
 # What the install tasks run on the installer itself (the bootloader tools run inside the target).
-INSTALLER_PROGRAMS = ("lsblk", "blkid", "wipefs", "sgdisk", "sfdisk", "partprobe", "udevadm", "mkfs.ext4",
-                      "mkfs.vfat", "mkswap", "mount", "umount", "tar", "zstd", "chroot", "sync")
+def check_programs(tasks, has_program):
+    """A program missing from the installer image would stop the install half way: find every one
+    the tasks declare (tasks/sequence.py) before anything is written."""
+    return ["%s is not installed in the installer environment (task: %s); fix: add the Debian package %s to the "
+            "installer image (iso/images.yaml) or the xenhost-installer spec's Requires" % (name, task, package_of(name))
+            for name, task in programs_of(tasks).items() if not has_program(name)]
 
 
-def check_programs(which=shutil.which):
-    """A program missing from the installer image would stop the install half way: find it first."""
-    return ["%s is not installed in the installer environment; fix: add the package that provides it to the "
-            "installer image (iso/images.yaml) or the xenhost-installer spec's Requires" % name
-            for name in INSTALLER_PROGRAMS if which(name) is None]
+def tasks_to_run(plan, disk, guests, found):
+    """The task list the install will run, built on a copy of the plan as preflight resolved it."""
+    if disk is None or (plan.mode != "install" and found is None):
+        return []
+    return build_tasks(dataclasses.replace(plan, disk_path=disk.path, guest_disk_paths=guests, existing=found))
 
 
-def run(plan, probe, host, which=shutil.which):
+def run(plan, probe, host):
     """Check everything; fill plan's resolved fields; raise PreflightError listing every failure."""
     boot_media = probe.boot_media()
     failures, disk = check_disk(plan, probe, boot_media)
-    failures += check_programs(which)
     guests, nic, found = [], None, None
     if plan.mode == "install":
         more, guests, nic = install_checks(plan, probe, host, disk, boot_media)
@@ -240,6 +247,7 @@ def run(plan, probe, host, which=shutil.which):
     elif disk is not None:
         more, found = check_existing(plan, probe, disk)
         failures += more
+    failures += check_programs(tasks_to_run(plan, disk, guests, found), probe.has_program)
     if plan.mode != "restore":
         image_failures = check_image(plan.image)
         failures += image_failures or check_image_contents(plan)

@@ -1,12 +1,12 @@
 """Fixtures for firstboot tests: a temp target root and a recording fake runner."""
 import pytest
 
-from firstboot_helpers import DHCP_YAML, SR_PART, FakeRunner, write
+from firstboot_helpers import DHCP_YAML, SR_PART, make_runner, write
 
 
 @pytest.fixture
 def runner():
-    return FakeRunner()
+    return make_runner()
 
 
 @pytest.fixture

@@ -1,9 +1,9 @@
-"""Helpers for firstboot tests: the contract example, a recording fake runner, a fake console,
+"""Helpers for firstboot tests: the contract example, the shared fake runner set up for first boot,
 file I/O."""
 import os
 import textwrap
 
-from xenhost_firstboot.runner import Result
+from xenhost_common.testing import FakeRunner
 
 SR_PART = "/dev/disk/by-partuuid/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
 GUEST = "/dev/disk/by-id/wwn-0x5000c500a1b2c3d4"
@@ -21,67 +21,31 @@ DHCP_YAML = textwrap.dedent(f"""\
     """)
 
 
-def fake_ssh_keygen(argv, runner):
+def fake_ssh_keygen(argv):
     """Like `ssh-keygen -A [-f ROOT]`: create the three host key files."""
     root = argv[argv.index("-f") + 1] if "-f" in argv else "/"
     assert root != "/", "tests must never write real host keys"
     for key_type in ("rsa", "ecdsa", "ed25519"):
         write(root, f"etc/ssh/ssh_host_{key_type}_key", "fake key")
+    return (0, "", "")
 
 
-class FakeRunner:
-    """Records every argv (and stdin); answers from `responses` (argv tuple -> Result).
-    stream() answers from `scripts` (argv[0] -> (exit code, output lines))."""
-
-    def __init__(self, tools=("ssh-keygen", "vgcreate", "systemctl", "hostname", "udevadm")):
-        self.tools = set(tools)
-        self.calls = []
-        self.inputs = []
-        self.responses = {}
-        self.scripts = {}
-        self.envs = []
-        self.effects = {"ssh-keygen": fake_ssh_keygen}  # argv[0] -> side effect(argv, runner)
-
-    def which(self, name):
-        return name in self.tools
-
-    def run(self, argv, check=True, input=None):
-        self.calls.append(list(argv))
-        self.inputs.append(input)
-        if argv[0] in self.effects:
-            self.effects[argv[0]](argv, self)
-        result = self.responses.get(tuple(argv), Result(0, "", ""))
-        if check and result.returncode != 0:
-            from xenhost_firstboot.errors import FirstbootError
-            raise FirstbootError(f"fake `{' '.join(argv)}` failed", "test")
-        return result
-
-    def stream(self, argv, on_line, env=None, timeout=None):
-        self.calls.append(list(argv))
-        self.envs.append(env)
-        code, lines = self.scripts.get(argv[0], (0, []))
-        for line in lines:
-            on_line(line)
-        return code
-
-    def commands(self, name):
-        return [c for c in self.calls if c[0] == name]
+LEASE = "7: xenbr0    inet 10.0.2.15/24 metric 1024 brd 10.0.2.255 scope global dynamic xenbr0\n"
+IP_ADDR = ("ip", "-4", "-o", "addr", "show", "dev", "xenbr0")
 
 
-class FakeConsole:
-    """Answers ask_secret() from a script (None = end of input); records what the operator saw."""
+def make_runner(**kwargs):
+    """The shared FakeRunner, with an ssh-keygen that writes keys like the real one and a bridge
+    that got its DHCP lease."""
+    runner = FakeRunner(**kwargs)
+    runner.respond(("ssh-keygen",), fake_ssh_keygen)
+    runner.respond(IP_ADDR, LEASE)
+    return runner
 
-    def __init__(self, answers):
-        self.answers = list(answers)
-        self.shown = []
 
-    def tell(self, text):
-        self.shown.append(text)
-
-    def ask_secret(self, prompt):
-        self.shown.append(prompt)
-        assert self.answers, "the step asked more often than the test scripted"
-        return self.answers.pop(0)
+def commands(runner, name):
+    """The calls of one program, in order."""
+    return [c for c in runner.calls if c[0] == name]
 
 
 def write(root, relpath, content, mode=None):
@@ -97,3 +61,8 @@ def write(root, relpath, content, mode=None):
 def read(root, relpath):
     with open(os.path.join(str(root), relpath), encoding="utf-8") as f:
         return f.read()
+
+
+def answer(code, stdout="", stderr=""):
+    """A scripted command result for FakeRunner.respond (argv prefix -> exit code and output)."""
+    return (code, stdout, stderr)

@@ -4,24 +4,24 @@ import os
 
 import pytest
 
-from firstboot_helpers import DHCP_YAML, SR_PART, FakeConsole, read, write
+from firstboot_helpers import DHCP_YAML, IP_ADDR, SR_PART, answer, read, write
 from xenhost_firstboot.cli import main
-from xenhost_firstboot.runner import Result
+from xenhost_firstboot.steps import step
 
 MARKER = "var/lib/xenhost/firstboot.done"
 UNITS = os.path.join(os.path.dirname(__file__), "..", "..", "firstboot", "systemd")
 
 
-def run_main(root, runner, live=True, stage=None, console=None):
+def run_main(root, runner, live=True, stage=None):
     out, err = io.StringIO(), io.StringIO()
     argv = ["--root", str(root)] + (["--stage", stage] if stage else [])
-    code = main(argv, runner=runner, live=live, out=out, err=err, console=console)
+    code = main(argv, runner=runner, live=live, out=out, err=err, lease_wait=0)
     return code, out.getvalue(), err.getvalue()
 
 
 def blank_sr(runner):
-    runner.responses[("pvs", "--noheadings", "-o", "vg_name", SR_PART)] = Result(5)
-    runner.responses[("vgs", "--noheadings", "-o", "pv_name", "xenhost-sr")] = Result(5)
+    runner.responses[("pvs", "--noheadings", "-o", "vg_name", SR_PART)] = answer(5)
+    runner.responses[("vgs", "--noheadings", "-o", "pv_name", "xenhost-sr")] = answer(5)
 
 
 def step_names(out):
@@ -32,8 +32,10 @@ def test_full_run_prints_progress_and_writes_marker(root, runner):
     blank_sr(runner)
     code, out, err = run_main(root, runner)
     assert code == 0, err
-    assert step_names(out) == ["[1/7] hostname", "[2/7] network", "[3/7] storage", "[4/7] ssh",
-                               "[5/7] root-password", "[6/7] hooks", "[7/7] marker"]
+    assert step_names(out) == ["[1/8] hostname", "[2/8] network", "[3/8] storage", "[4/8] ssh",
+                               "[5/8] root-password", "[6/8] hooks", "[7/8] wizard", "[8/8] marker"]
+    assert "xenhost-firstboot: [7/8] wizard: nothing undecided" in out.splitlines()
+    assert not (root / "var/lib/xenhost/setup-pending").exists()
     assert out.splitlines()[-1] == "xenhost-firstboot: done"
     assert read(root, MARKER).startswith("completed 20")
     assert ["vgcreate", "xenhost-sr", SR_PART] in runner.calls
@@ -43,40 +45,41 @@ def test_stages_split_the_sequence_and_only_finish_marks_done(root, runner):
     blank_sr(runner)
     code, out, err = run_main(root, runner, stage="configure")
     assert code == 0, err
-    assert step_names(out) == ["[1/7] hostname", "[2/7] network", "[3/7] storage", "[4/7] ssh"]
+    assert step_names(out) == ["[1/8] hostname", "[2/8] network", "[3/8] storage", "[4/8] ssh"]
     assert "done" not in out.splitlines()[-1] and not (root / MARKER).exists()
     code, out, err = run_main(root, runner, stage="finish")
     assert code == 0, err
-    assert step_names(out) == ["[5/7] root-password", "[6/7] hooks", "[7/7] marker"]
+    assert step_names(out) == ["[5/8] root-password", "[6/8] hooks", "[7/8] wizard", "[8/8] marker"]
     assert out.splitlines()[-1] == "xenhost-firstboot: done" and (root / MARKER).exists()
 
 
-def test_unattended_run_never_touches_the_console(root, runner):
-    """An install with the password in the answer file: nothing is asked, hooks log clearly."""
+def test_unattended_run_leaves_nothing_to_the_wizard(root, runner):
+    """An install with complete answers: no wizard, hooks log clearly."""
     blank_sr(runner)
     hook = "/etc/xenhost/firstboot.d/10-site.sh"
     write(root, "etc/xenhost/firstboot.yaml", DHCP_YAML + f"hooks: [{hook}]\n")
     write(root, hook.lstrip("/"), "#!/bin/sh\n", mode=0o755)
-    runner.scripts[str(root) + hook] = (0, ["registered"])
-    console = FakeConsole([])
-    code, out, err = run_main(root, runner, console=console)
+    runner.respond((str(root) + hook,), (0, "registered\n"))
+    code, out, err = run_main(root, runner)
     assert code == 0, err
-    assert console.shown == []
     assert "xenhost-firstboot:   10-site.sh| registered" in out.splitlines()
-    assert "xenhost-firstboot: [5/7] root-password: set by the installer" in out.splitlines()
+    assert "xenhost-firstboot: [5/8] root-password: set by the installer" in out.splitlines()
+    assert not (root / "var/lib/xenhost/setup-pending").exists()
 
 
-def test_password_asked_at_first_boot_reaches_chpasswd_only(root, runner):
+def test_password_ask_and_no_lease_leave_it_to_the_wizard_without_waiting(root, runner):
+    """root-password: ask and a bridge without a DHCP lease: boot goes on, the wizard is told."""
     blank_sr(runner)
     write(root, "etc/xenhost/firstboot.yaml", DHCP_YAML + "root-password: ask\n")
     write(root, "etc/shadow", "root:!:19000:0:99999:7:::\n")
-    console = FakeConsole(["Sekr1t-pw", "Sekr1t-pw"])
-    code, out, err = run_main(root, runner, console=console)
+    runner.respond(IP_ADDR, "")
+    code, out, err = run_main(root, runner)
     assert code == 0, err
-    assert runner.commands("chpasswd") == [["chpasswd"]]
-    assert "root:Sekr1t-pw\n" in runner.inputs
-    assert "Sekr1t-pw" not in out + err + repr(runner.calls) + " ".join(console.shown)
-    assert "xenhost-firstboot: [5/7] root-password: set on the console" in out.splitlines()
+    assert "[5/8] root-password: left to the setup wizard" in out
+    assert "[7/8] wizard: the setup wizard waits on the console for: root-password, network" in out
+    assert read(root, "var/lib/xenhost/setup-pending") == "- root-password\n- network\n"
+    assert out.splitlines()[-1] == "xenhost-firstboot: done" and (root / MARKER).exists()
+    assert not any(c[0] == "chpasswd" for c in runner.calls)
 
 
 def test_second_run_with_marker_does_nothing(root, runner):
@@ -103,7 +106,7 @@ def test_missing_config_fails_without_marker(tmp_path, runner):
     code, out, err = run_main(tmp_path, runner)
     assert code == 1
     assert "xenhost-firstboot: FAILED:" in err
-    assert "etc/xenhost/firstboot.yaml: file not found" in err and "Fix:" in err
+    assert "etc/xenhost/firstboot.yaml: file not found" in err and "\n  fix: write a valid /etc/xenhost/firstboot.yaml" in err
     assert "done" not in out
     assert not (tmp_path / MARKER).exists()
 
@@ -118,23 +121,24 @@ def test_invalid_config_fails_without_touching_anything(root, runner):
 
 def test_failing_step_stops_before_marker(root, runner):
     blank_sr(runner)
-    runner.responses[("vgcreate", "xenhost-sr", SR_PART)] = Result(5)
+    runner.responses[("vgcreate", "xenhost-sr", SR_PART)] = answer(5)
     code, out, err = run_main(root, runner)
     assert code == 1 and "FAILED" in err
-    assert "[2/7] network" in out and "done" not in out
+    assert "[2/8] network" in out and "done" not in out
     assert not (root / MARKER).exists()
 
 
-def test_unexpected_error_is_one_line_and_the_traceback_is_kept(root, runner, monkeypatch):
+def test_unexpected_error_is_problem_and_fix_and_the_traceback_is_kept(root, runner, monkeypatch):
     def broken(ctx):
         raise KeyError("surprise")
-    monkeypatch.setattr("xenhost_firstboot.steps.STAGES", {"configure": [("hostname", broken)]})
-    monkeypatch.setattr("xenhost_firstboot.steps.STEPS", [("hostname", broken)])
+    task = step("hostname", broken, 1)
+    monkeypatch.setattr("xenhost_firstboot.steps.STAGES", {"configure": [task]})
+    monkeypatch.setattr("xenhost_firstboot.steps.STEPS", [task])
     code, out, err = run_main(root, runner, stage="configure")
     assert code == 1
     assert err.splitlines() == [
-        "xenhost-firstboot: FAILED: unexpected KeyError: 'surprise'. Fix: this is a bug in "
-        "xenhost-firstboot; report it with /var/log/xenhost-firstboot.traceback"]
+        "xenhost-firstboot: FAILED: unexpected KeyError: 'surprise'",
+        "  fix: this is a bug in xenhost-firstboot; report it with /var/log/xenhost-firstboot.traceback"]
     assert "Traceback" in read(root, "var/log/xenhost-firstboot.traceback")
 
 
@@ -149,23 +153,48 @@ def test_configure_unit_runs_before_the_network():
                  "Before=systemd-networkd.service network-pre.target", "After=local-fs.target",
                  "StandardOutput=journal+console", "WantedBy=multi-user.target",
                  "ExecStart=/usr/sbin/xenhost-firstboot --stage configure",
-                 "Also=xenhost-firstboot-finish.service"):
+                 "Also=xenhost-firstboot-finish.service xenhost-setup-pending.service"):
         assert line in unit
 
 
-def test_finish_unit_owns_the_console_before_the_login_prompts():
+def test_finish_unit_runs_before_the_login_prompts_and_never_reads_the_console():
     unit = unit_lines("xenhost-firstboot-finish.service")
     for line in ("ConditionPathExists=!/var/lib/xenhost/firstboot.done", "Type=oneshot",
                  "Requires=xenhost-firstboot.service",
                  "After=xenhost-firstboot.service network-online.target",
                  "Before=getty-pre.target", "Wants=getty-pre.target",
                  "ExecStart=/usr/sbin/xenhost-firstboot --stage finish",
-                 "StandardInput=tty", "TTYPath=/dev/console", "StandardOutput=journal+console",
-                 "TimeoutStartSec=infinity", "WantedBy=multi-user.target"):
+                 "StandardOutput=journal+console", "WantedBy=multi-user.target"):
         assert line in unit
+    assert not any(line.startswith(("StandardInput=tty", "TimeoutStartSec=infinity")) for line in unit)
 
 
-@pytest.mark.parametrize("name", ["xenhost-firstboot.service", "xenhost-firstboot-finish.service"])
+@pytest.mark.parametrize("name", ["xenhost-firstboot.service", "xenhost-firstboot-finish.service",
+                                  "xenhost-setup-pending.service", "xenhost-setup-wizard.service"])
 def test_units_are_packaged(name):
     with open(os.path.join(UNITS, "..", "..", "specs", "xenhost-firstboot.spec"), encoding="utf-8") as f:
         assert "%{_unitdir}/" + name in f.read().splitlines()
+
+
+def test_undecided_network_and_hostname_are_left_to_the_wizard(root, runner):
+    """management mode none, no host name: first boot still runs (the host comes up), those steps wait."""
+    blank_sr(runner)
+    write(root, "etc/xenhost/firstboot.yaml",
+          DHCP_YAML.replace("hostname: xh1\n", "").replace("mode: dhcp", "mode: none"))
+    code, out, err = run_main(root, runner)
+    assert code == 0, err
+    assert "xenhost-firstboot: [1/8] hostname: undecided: left to the first-boot wizard (xenhost-setup)" in out
+    assert "xenhost-firstboot: [2/8] network: undecided: left to the first-boot wizard (xenhost-setup)" in out
+    assert "[7/8] wizard: the setup wizard waits on the console for: network, hostname" in out
+    assert read(root, "var/lib/xenhost/setup-pending") == "- network\n- hostname\n"
+    assert not (root / "etc/systemd/network").exists() and not (root / "etc/hostname").exists()
+    assert out.splitlines()[-1] == "xenhost-firstboot: done"
+
+
+def test_every_program_a_step_runs_names_its_debian_package():
+    """The tasks declare the programs they run (preflight-style checks, ProgramMissing's fix)."""
+    from xenhost_common.programs import PROGRAM_PACKAGES
+    from xenhost_common.tasks import programs_of
+    from xenhost_firstboot.steps import STEPS
+    assert sorted(set(programs_of(STEPS)) - set(PROGRAM_PACKAGES)) == []
+    assert sum(t.weight for t in STEPS) > len(STEPS)            # weighted, not all equal

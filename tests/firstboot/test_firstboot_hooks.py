@@ -8,7 +8,7 @@ from xenhost_firstboot.config import load_config
 from xenhost_firstboot.context import Context
 from xenhost_firstboot.errors import FirstbootError
 from xenhost_firstboot.hooks import run_hooks
-from xenhost_firstboot.runner import SystemRunner
+from xenhost_common.runner import Runner
 
 HOOKS = ["/etc/xenhost/firstboot.d/10-register.sh", "/etc/xenhost/firstboot.d/20-tune.sh"]
 
@@ -29,7 +29,7 @@ def test_hooks_run_in_order_with_their_output_logged(root):
     """Real scripts through the real runner: order, environment, streamed output."""
     install_hooks(root, 'echo "stage=$XENHOST_STAGE"\n', "echo tuned >&2\n")
     said = []
-    detail = run_hooks(ctx_for(root, SystemRunner(), said=said))
+    detail = run_hooks(ctx_for(root, Runner(), said=said))
     assert detail == "ran 10-register.sh, 20-tune.sh"
     assert said[0] == "hook 1/2 10-register.sh: running"
     assert said[1] == "  10-register.sh| stage=first-boot"
@@ -42,13 +42,13 @@ def test_failure_stops_the_sequence_and_a_rerun_skips_what_succeeded(root):
     install_hooks(root, "echo ok\n", "echo 'cannot reach server' ; exit 3\n")
     said = []
     with pytest.raises(FirstbootError) as e:
-        run_hooks(ctx_for(root, SystemRunner(), said=said))
+        run_hooks(ctx_for(root, Runner(), said=said))
     assert "hook /etc/xenhost/firstboot.d/20-tune.sh failed (exit 3" in str(e.value)
     assert "hooks that succeeded are not run twice" in str(e.value)
     assert "  20-tune.sh| cannot reach server" in said
     install_hooks(root, "echo SHOULD-NOT-RUN-AGAIN\n", "echo fixed\n")
     said.clear()
-    assert run_hooks(ctx_for(root, SystemRunner(), said=said)) == \
+    assert run_hooks(ctx_for(root, Runner(), said=said)) == \
         "ran 20-tune.sh; done on an earlier run: 10-register.sh"
     assert not any("SHOULD-NOT-RUN-AGAIN" in line for line in said)
 
@@ -68,7 +68,7 @@ def test_hanging_hook_is_stopped(root, monkeypatch):
     install_hooks(root, "sleep 30\n")
     said = []
     with pytest.raises(FirstbootError, match="exit 124"):
-        run_hooks(ctx_for(root, SystemRunner(), hooks=HOOKS[:1], said=said))
+        run_hooks(ctx_for(root, Runner(), hooks=HOOKS[:1], said=said))
     assert "  10-register.sh| killed after 0.5s" in said
 
 

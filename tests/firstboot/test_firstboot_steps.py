@@ -3,13 +3,12 @@ import os
 
 import pytest
 
-from firstboot_helpers import DHCP_YAML, read, write
+from firstboot_helpers import DHCP_YAML, answer, commands, read, write
 from xenhost_firstboot.config import load_config
 from xenhost_firstboot.context import Context
 from xenhost_firstboot.errors import FirstbootError
 from xenhost_firstboot.hostname import set_hostname
 from xenhost_firstboot.network import configure_management_network
-from xenhost_firstboot.runner import Result
 from xenhost_firstboot.sshkeys import generate_ssh_host_keys
 
 STATIC_YAML = DHCP_YAML.replace(
@@ -28,14 +27,14 @@ def make_ctx(root, runner, live=True, text=None):
 def test_hostname_written_and_applied_then_idempotent(root, runner):
     write(root, "etc/hostname", "debian\n")
     write(root, "etc/hosts", "127.0.0.1\tlocalhost\n127.0.1.1\tdebian\n")
-    runner.responses[("hostname",)] = Result(0, "debian\n")
+    runner.responses[("hostname",)] = answer(0, "debian\n")
     ctx = make_ctx(root, runner)
     assert set_hostname(ctx) == "set to xh1"
     assert read(root, "etc/hostname") == "xh1\n"
     assert read(root, "etc/hosts") == "127.0.0.1\tlocalhost\n127.0.1.1\txh1\n"
     assert ["hostname", "xh1"] in runner.calls
 
-    runner.responses[("hostname",)] = Result(0, "xh1\n")
+    runner.responses[("hostname",)] = answer(0, "xh1\n")
     runner.calls.clear()
     assert set_hostname(ctx) == "already xh1"
     assert runner.calls == [["hostname"]]  # only the read, no change
@@ -51,7 +50,7 @@ def test_hostname_offline_root_runs_no_command(root, runner):
 # --- network ----------------------------------------------------------------
 
 def test_network_dhcp_files(root, runner):
-    runner.responses[("systemctl", "is-enabled", "systemd-networkd.service")] = Result(1, "disabled\n")
+    runner.responses[("systemctl", "is-enabled", "systemd-networkd.service")] = answer(1, "disabled\n")
     detail = configure_management_network(make_ctx(root, runner))
     assert "wrote 10-xenbr0.netdev, 20-xenbr0-uplink.network, 30-xenbr0.network" in detail
     netdir = "etc/systemd/network"
@@ -68,13 +67,13 @@ def test_network_dhcp_files(root, runner):
 
 
 def test_network_static_files_and_resolv_conf(root, runner):
-    runner.responses[("systemctl", "is-enabled", "systemd-networkd.service")] = Result(0, "enabled\n")
+    runner.responses[("systemctl", "is-enabled", "systemd-networkd.service")] = answer(0, "enabled\n")
     configure_management_network(make_ctx(root, runner, text=STATIC_YAML))
     bridge = read(root, "etc/systemd/network/30-xenbr0.network")
     assert "Address=192.0.2.10/24\nGateway=192.0.2.1\nDNS=192.0.2.53\n" in bridge
     assert "DHCP" not in bridge
     assert "nameserver 192.0.2.53" in read(root, "etc/resolv.conf")
-    assert runner.commands("systemctl") == [["systemctl", "is-enabled", "systemd-networkd.service"]]
+    assert commands(runner, "systemctl") == [["systemctl", "is-enabled", "systemd-networkd.service"]]
 
 
 def test_network_dhcp_with_dns_servers(root, runner):
@@ -131,19 +130,19 @@ def test_network_vlan_puts_bridge_on_a_vlan_of_the_nic(root, runner):
 def test_ssh_keys_generated_under_root_then_skipped(root, runner):
     ctx = make_ctx(root, runner)
     assert create_ssh(ctx).startswith("generated missing host keys (rsa, ecdsa, ed25519)")
-    assert runner.commands("ssh-keygen") == [["ssh-keygen", "-A", "-f", str(root)]]
+    assert commands(runner, "ssh-keygen") == [["ssh-keygen", "-A", "-f", str(root)]]
     runner.calls.clear()
     assert create_ssh(ctx) == "host keys present"
     assert runner.calls == []
 
 
 def test_ssh_without_ssh_keygen(root, runner):
-    runner.tools.discard("ssh-keygen")
+    runner.missing.add("ssh-keygen")
     assert create_ssh(make_ctx(root, runner)) == "ssh-keygen not installed, skipped"
 
 
 def test_ssh_keygen_silently_failing_is_an_error(root, runner):
-    runner.effects.clear()  # ssh-keygen "succeeds" but writes nothing
+    runner.respond(("ssh-keygen",), answer(0))  # "succeeds" but writes nothing
     with pytest.raises(FirstbootError, match="did not create host keys"):
         create_ssh(make_ctx(root, runner))
 

@@ -7,6 +7,7 @@ import json
 import os
 import tarfile
 
+from xenhost_common.testing import FakeRunner
 from xenhost_installer.disks import Disk, DiskAccess, Part
 
 GiB = 1024 ** 3
@@ -23,27 +24,22 @@ atexit: reboot
 """ % PASSWORD
 
 
-class FakeCommands:
-    """Records every argv; answers the few read commands tasks need."""
+class FakeCommands(FakeRunner):
+    """The shared fake runner, answering the few read commands tasks need."""
 
     def __init__(self, fail_on=None):
-        self.calls = []
+        super().__init__()
         self.fail_on = fail_on
 
-    def run(self, argv, *, input=None, secret_input=False, chroot=None, check=True):
-        argv = [str(a) for a in argv]
-        if chroot:
-            argv = ["chroot", str(chroot)] + argv
-        self.calls.append(argv)
+    def reply(self, argv):
         if self.fail_on and argv[0] == self.fail_on:
-            from xenhost_installer.errors import CommandError
-            raise CommandError(argv, 1, "%s: simulated failure" % argv[0])
+            return (1, "", "%s: simulated failure" % argv[0])
         if argv[0] == "blkid":
             return "uuid-%s\n" % argv[-1].rsplit("/", 1)[-1]
         if argv[0] == "lsblk":
             return json.dumps({"blockdevices": [{"path": "/dev/vda", "type": "disk", "children": [
                 {"path": "/dev/vda1", "type": "part"}]}]})
-        return ""
+        return None
 
     def programs(self):
         return [c[2] if c[0] == "chroot" else c[0] for c in self.calls]
@@ -63,6 +59,9 @@ class FakeProbe(DiskAccess):
         self._boot = set(boot_media)
         self._existing = list(existing)
         self._vgs = dict(volume_groups or {})
+
+    def has_program(self, program):
+        return True                     # the installer image's programs: checked in the slow tier
 
     def existing_installs(self):
         return list(self._existing)

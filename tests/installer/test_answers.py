@@ -7,12 +7,13 @@ import shutil
 import threading
 
 import jsonschema
+from xenhost_common.testing import FakeRunner
 import pytest
 import yaml
 
 from xenhost_installer import answers, cmdline, plan as planmod
 from xenhost_installer.answers import catalog, docs
-from xenhost_installer.answers.validation import hook_stages
+from xenhost_installer.answers.declared import hook_stages
 from xenhost_installer.cli import main
 from xenhost_installer.errors import AnswerFileError
 
@@ -174,7 +175,7 @@ def test_required_keys_depend_on_mode_and_interactive_sections(data):
 
 def test_interactive_sections_must_be_asked_before_a_plan(image):
     data = {"version": 1, "disk": {"primary": "/dev/sda"}, "interactive-sections": ["root-password"]}
-    with pytest.raises(AnswerFileError, match="interactive-sections \\(root-password\\).*fix:"):
+    with pytest.raises(AnswerFileError, match="interactive-sections \\(root-password\\).*\\n  fix:"):
         planmod.from_answers(data, image=image)
 
 
@@ -200,8 +201,8 @@ def test_no_time_zone_database_is_said_plainly(monkeypatch):
 
 def test_keymap_list_is_well_formed():
     maps = catalog.keymaps()
-    assert "us" in maps and catalog.DEFAULT_KEYMAP in maps and len(maps) >= 40
-    pattern = re.compile(answers.validation.schema()["properties"]["keymap"]["pattern"])
+    assert "us" in maps and answers.declared.default("keymap") in maps and len(maps) >= 40
+    pattern = re.compile(answers.declared.schema()["properties"]["keymap"]["pattern"])
     for name, keymap in maps.items():
         assert pattern.match(name) and keymap.name == name and keymap.title and keymap.xkb
 
@@ -221,23 +222,22 @@ def test_checksum_pin(tmp_path):
     assert answers.load(str(f), sha256=pin.upper())["hostname"] == "xh-e2e"
     with pytest.raises(AnswerFileError) as exc:
         answers.load(str(f), sha256="0" * 64)
-    assert "has SHA-256 %s, but answerfile_sha256= pins %s; fix:" % (pin, "0" * 64) in str(exc.value)
+    assert "has SHA-256 %s, but answerfile_sha256= pins %s\n  fix:" % (pin, "0" * 64) in str(exc.value)
 
 
-class LabelCommands:
+class LabelCommands(FakeRunner):
     """blkid -L finds `labels`; mount puts `files` into the mount point (read-only mount: nothing written)."""
 
     def __init__(self, labels, files, mount_fails=False):
-        self.labels, self.files, self.mount_fails, self.calls = labels, files, mount_fails, []
+        super().__init__()
+        self.labels, self.files, self.mount_fails = labels, files, mount_fails
 
-    def run(self, argv, *, input=None, secret_input=False, chroot=None, check=True):
-        self.calls.append(list(argv))
+    def reply(self, argv):
         if argv[:2] == ["blkid", "-L"]:
             return self.labels.get(argv[2], "") + "\n"
         if argv[0] == "mount":
             if self.mount_fails:
-                from xenhost_installer.errors import CommandError
-                raise CommandError(argv, 32, "mount: wrong fs type")
+                return (32, "", "mount: wrong fs type")
             for rel, text in self.files.items():
                 path = os.path.join(argv[-1], rel)
                 os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -259,9 +259,9 @@ def test_label_location_mounts_read_only_reads_and_unmounts():
 
 
 @pytest.mark.parametrize("fake, expected", [
-    (LabelCommands({}, {}), "no filesystem is labelled ANSWERS; fix: check the label"),
+    (LabelCommands({}, {}), "no filesystem is labelled ANSWERS\n  fix: check the label"),
     (LabelCommands({"ANSWERS": "/dev/sdb1"}, {}), "cannot read answer file /a.yaml on /dev/sdb1 (label ANSWERS): "
-                                                  "No such file or directory; fix:"),
+                                                  "No such file or directory\n  fix:"),
     (LabelCommands({"ANSWERS": "/dev/sdb1"}, {}, mount_fails=True), "cannot mount /dev/sdb1 (label ANSWERS) "
                                                                     "read-only"),
 ])
@@ -272,11 +272,11 @@ def test_label_location_failures_say_the_fix(fake, expected):
 
 
 def test_unsupported_location_and_bad_encoding(tmp_path):
-    with pytest.raises(AnswerFileError, match="unsupported location; fix:"):
+    with pytest.raises(AnswerFileError, match="unsupported location\n  fix:"):
         answers.fetch_text("ftp://192.0.2.1/a.yaml")
     bad = tmp_path / "latin1.yaml"
     bad.write_bytes("hostname: m\xfcller\n".encode("latin-1"))
-    with pytest.raises(AnswerFileError, match="is not UTF-8 text .*fix: save it as UTF-8"):
+    with pytest.raises(AnswerFileError, match="is not UTF-8 text .*\n  fix: save it as UTF-8"):
         answers.fetch_text(str(bad))
 
 
@@ -349,7 +349,7 @@ def test_committed_reference_doc_is_current():
 
 def test_reference_doc_covers_every_key_keymap_option_and_the_example():
     text = docs.render()
-    schema = answers.validation.schema()
+    schema = answers.declared.schema()
 
     def paths(props, prefix=""):
         for key, node in props.items():
@@ -364,5 +364,5 @@ def test_reference_doc_covers_every_key_keymap_option_and_the_example():
 
 
 def test_schema_is_a_valid_draft7_schema_shipped_in_the_package():
-    jsonschema.Draft7Validator.check_schema(answers.validation.schema())
-    assert answers.validation.SCHEMA_PATH.endswith("xenhost_installer/answers/schema.json")
+    jsonschema.Draft7Validator.check_schema(answers.declared.schema())
+    assert answers.declared.SCHEMA_PATH.endswith("xenhost_installer/answers/schema.json")

@@ -50,12 +50,12 @@ def test_label_checksum_network_device_and_keymap():
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("answerfile=label:/a.yaml", "answerfile=label:/a.yaml: unsupported location; fix:"),
+    ("answerfile=label:/a.yaml", "answerfile=label:/a.yaml: unsupported location\n  fix:"),
     ("answerfile=label:XH:a.yaml", "unsupported location"),
-    ("answerfile=file:///a answerfile_sha256=abc", "answerfile_sha256=abc: not a SHA-256 checksum; fix:"),
-    ("answerfile_sha256=" + "a" * 64, "answerfile_sha256= is given without answerfile=; fix:"),
-    ("network_device=eth0!", "network_device=eth0!: not a NIC; fix:"),
-    ("keymap=klingon", "keymap=klingon: unknown keymap; fix: use one of us, uk"),
+    ("answerfile=file:///a answerfile_sha256=abc", "answerfile_sha256=abc: not a SHA-256 checksum\n  fix:"),
+    ("answerfile_sha256=" + "a" * 64, "answerfile_sha256= is given without answerfile=\n  fix:"),
+    ("network_device=eth0!", "network_device=eth0!: not a NIC\n  fix:"),
+    ("keymap=klingon", "keymap=klingon: unknown keymap\n  fix: use one of us, uk"),
 ])
 def test_new_options_refuse_bad_values_with_the_fix(text, expected):
     with pytest.raises(CmdlineError) as exc:
@@ -72,7 +72,7 @@ def test_unattended_install_uses_the_pin_label_and_defaults(tmp_path, monkeypatc
     fake, installs, built = FakeCommands(), [], []
     real = planmod.from_answers
     monkeypatch.setattr(cli.logmod, "setup", lambda: None)
-    monkeypatch.setattr(cli, "Commands", lambda: fake)
+    monkeypatch.setattr(cli, "Runner", lambda: fake)
     monkeypatch.setattr(cli.hostmod, "gather", lambda raw: host)
     monkeypatch.setattr(cli, "DiskProbe", lambda commands, raw: FakeProbe())
     monkeypatch.setattr(cli.planmod, "from_answers", lambda *a, **kw: built.append(real(*a, **kw)) or built[-1])

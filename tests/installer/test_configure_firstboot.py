@@ -16,7 +16,7 @@ from xenhost_installer import plan as planmod
 from xenhost_installer.hooks import FetchedHooks, Hook
 from xenhost_installer.host import Nic
 from xenhost_installer.layout import compute_layout
-from xenhost_installer.tasks import InstallContext
+from xenhost_installer.tasks.context import InstallContext
 from xenhost_installer.tasks.configure import set_root_password
 from xenhost_installer.tasks.firstboot import (BY_PARTUUID, SR_BY_LABEL, firstboot_data, sr_partition_name,
                                                stable_disk_name, write_firstboot)
@@ -30,9 +30,8 @@ PARTUUID = "0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0"
 class GptCommands(FakeCommands):
     """Answers `sfdisk --part-uuid DISK N` like util-linux does."""
 
-    def run(self, argv, **kw):
-        out = super().run(argv, **kw)
-        return PARTUUID + "\n" if argv[:2] == ["sfdisk", "--part-uuid"] else out
+    def reply(self, argv):
+        return PARTUUID + "\n" if argv[:2] == ["sfdisk", "--part-uuid"] else super().reply(argv)
 
 
 def resolved(plan, guest_paths=()):

@@ -6,7 +6,7 @@ import yaml
 
 from xenhost_installer import plan as planmod
 from xenhost_installer.errors import InstallerError
-from xenhost_installer.tasks import InstallContext
+from xenhost_installer.tasks.context import InstallContext
 from xenhost_installer.tasks.regional import image_needs, write_keymap, write_ntp, write_timezone
 
 from installer_fixtures import E2E_ANSWERS, FakeCommands
@@ -64,7 +64,7 @@ def test_default_keymap_works_on_an_image_without_console_setup(target, host):
 def test_unknown_keymap_is_refused_with_the_fix(target, host):
     ctx = make_ctx(target, host)
     ctx.plan.keymap = "klingon"
-    with pytest.raises(InstallerError, match="keymap 'klingon' is not one the installer knows; fix:"):
+    with pytest.raises(InstallerError, match="keymap 'klingon' is not one the installer knows\n  fix:"):
         write_keymap(ctx)
 
 

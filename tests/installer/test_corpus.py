@@ -11,7 +11,7 @@ import re
 import pytest
 
 from xenhost_installer import MARKER_COMPLETE, MARKER_FAILED, answers, cli, plan as planmod
-from xenhost_installer.answers.validation import hook_stages, schema
+from xenhost_installer.answers.declared import hook_stages, schema
 
 from installer_fixtures import FakeCommands, FakeProbe, PASSWORD
 
@@ -43,7 +43,7 @@ def unattended(monkeypatch, host, tmp_path, capsys):
         built.append(plan)
         return plan
     monkeypatch.setattr(cli.logmod, "setup", lambda: None)
-    monkeypatch.setattr(cli, "Commands", lambda: fake)
+    monkeypatch.setattr(cli, "Runner", lambda: fake)
     monkeypatch.setattr(cli.hostmod, "gather", lambda raw: host)
     monkeypatch.setattr(cli, "DiskProbe", lambda commands, raw: FakeProbe())
     monkeypatch.setattr(cli.planmod, "from_answers", from_answers)

@@ -1,10 +1,11 @@
 """Disk probing: lsblk parsing, what counts as an install target, the contents line, test mode parsing."""
 import json
 
+from xenhost_common.testing import FakeRunner
 import pytest
 
 from xenhost_installer import cli
-from xenhost_installer.disks import (Disk, DiskProbe, Part, _disk_from_lsblk, contents_text, is_install_candidate,
+from xenhost_installer.disks import (Disk, DiskProbe, Part, disk_from_lsblk, contents_text, is_install_candidate,
                                      partition_number, partition_path)
 from xenhost_installer.imagedisks import blkid_fields, gpt_partitions
 
@@ -30,13 +31,13 @@ LSBLK = {"blockdevices": [
 ]}
 
 
-class LsblkCommands:
+class LsblkCommands(FakeRunner):
     def __init__(self, tree=LSBLK):
-        self.calls, self.tree = [], tree
+        super().__init__()
+        self.tree = tree
 
-    def run(self, argv, check=True, **kw):
-        self.calls.append(list(argv))
-        return json.dumps(self.tree) if argv[0] == "lsblk" else ""
+    def reply(self, argv):
+        return json.dumps(self.tree) if argv[0] == "lsblk" else None
 
 
 def test_floppies_zero_size_and_zram_are_not_install_targets():
@@ -45,7 +46,7 @@ def test_floppies_zero_size_and_zram_are_not_install_targets():
 
 
 def test_lsblk_tree_gives_partitions_stacked_devices_and_mounts():
-    sda = _disk_from_lsblk(LSBLK["blockdevices"][3])
+    sda = disk_from_lsblk(LSBLK["blockdevices"][3])
     assert sda.model == "OLD RAID" and sda.mounted == ["/mnt/data"]
     assert [(p.number, p.path, p.fstype, p.label) for p in sda.partitions] == [
         (1, "/dev/sda1", "linux_raid_member", "host:0"), (2, "/dev/sda2", "ext4", "")]

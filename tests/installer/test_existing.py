@@ -61,8 +61,9 @@ class TreeProbe(DiskAccess):
     def mounted(self, commands, device, mountpoint, options=()):
         self.mounts.append((device, list(options)))
         if device not in self.trees:
-            from xenhost_installer.errors import CommandError
-            raise CommandError(["mount", device], 32, "wrong fs type")
+            from xenhost_common.errors import CommandFailed
+            from xenhost_common.runner import Result
+            raise CommandFailed(Result(["mount", device], 32, "", "wrong fs type"))
         tree(mountpoint, self.trees[device])
         try:
             yield mountpoint
@@ -107,9 +108,8 @@ def test_unreadable_or_foreign_roots_are_not_installs():
 class NoUuid(FakeCommands):
     """blkid finds no filesystem on the root (it was being re-made)."""
 
-    def run(self, argv, **kw):
-        out = super().run(argv, **kw)
-        return "" if argv[0] == "blkid" and argv[-1].endswith("3") else out
+    def reply(self, argv):
+        return "" if argv[0] == "blkid" and argv[-1].endswith("3") else super().reply(argv)
 
 
 BACKUP = {".xenhost-backup": "version: '0.1'\nhostname: xh1\nroot-uuid: U-old\n",

@@ -5,7 +5,7 @@ import os
 import pytest
 
 from xenhost_installer import hooks, plan as planmod
-from xenhost_installer.commands import Commands
+from xenhost_common.runner import Runner
 from xenhost_installer.errors import AnswerFileError, InstallerError
 
 from installer_fixtures import FakeCommands
@@ -73,7 +73,7 @@ def test_failing_hook_names_hook_and_stage(tmp_path):
     fake = FakeCommands(fail_on="env")
     with pytest.raises(hooks.HookError) as exc:
         hooks.run_stage(fetched_one(tmp_path, "installation-start", "#!/bin/sh\nexit 3\n"), "installation-start", fake)
-    assert str(exc.value).startswith("installation-start hook http://192.0.2.1/x.sh failed (exit 1): env: simulated")
+    assert exc.value.failures[0].startswith("installation-start hook http://192.0.2.1/x.sh failed (exit 1): env: simulated")
     assert "fix: correct the script" in str(exc.value)
 
 
@@ -83,11 +83,11 @@ def test_real_script_sees_its_environment(tmp_path):
     fetched = fetched_one(tmp_path, "filesystem-populated",
                           "#!/bin/sh\necho \"$XENHOST_STAGE $XENHOST_TARGET $1\" > %s\n" % out)
     os.chmod(fetched.stage("filesystem-populated")[0].path, 0o700)
-    hooks.run_stage(fetched, "filesystem-populated", Commands(), target=str(tmp_path))
+    hooks.run_stage(fetched, "filesystem-populated", Runner(), target=str(tmp_path))
     assert out.read_text() == "filesystem-populated %s %s\n" % (tmp_path, tmp_path)
     failing = fetched_one(tmp_path, "installation-start", "echo broken >&2; exit 7\n")
     with pytest.raises(hooks.HookError, match="failed \\(exit 7\\): broken"):
-        hooks.run_stage(failing, "installation-start", Commands())
+        hooks.run_stage(failing, "installation-start", Runner())
 
 
 def test_first_boot_hooks_copied_into_target(tmp_path, target):

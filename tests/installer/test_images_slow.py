@@ -14,15 +14,17 @@ import sys
 import pytest
 import yaml
 
-from xenhost_installer.commands import Commands
+from xenhost_common.runner import Runner
 from xenhost_installer.existing import UNFINISHED_MARKER as UNFINISHED
 from xenhost_installer.imagedisks import ImageDisks
 from xenhost_installer.mounts import scratch_mount
 
+from build_outputs import built, require_root
+
 pytestmark = pytest.mark.slow
 
 INSTALLER = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "installer")
-CACHE = os.environ.get("XENHOST_CACHE", "/var/cache/xenhost")
+COMMON = os.path.join(os.path.dirname(INSTALLER), "common")
 TOOLS = ("losetup", "sgdisk", "sfdisk", "wipefs", "blkid", "mkfs.ext4", "mkfs.vfat", "mkswap", "mcopy", "mdir",
          "zstd", "tar")
 MiB = 1024 ** 2
@@ -30,29 +32,13 @@ DISK_MiB = 11520            # just above the minimum: floor sizes, ~1.2 GiB of s
 PASSWORD = "Slow-tier-pw1"
 
 
-def newest_dom0_image():
-    done = [d for d in glob.glob(os.path.join(CACHE, "images", "dom0-*"))
-            if all(os.path.exists(os.path.join(d, f)) for f in ("complete", "dom0.tar.zst", "dom0.tar.zst.sha256"))]
-    return os.path.join(max(done, key=os.path.getmtime), "dom0.tar.zst") if done else None
-
-
-def _skip_reason():
-    if os.geteuid() != 0:
-        return "needs root (loop devices, mknod, mount)"
-    missing = [t for t in TOOLS if shutil.which(t) is None]
-    if missing:
-        return "missing tools: %s (./setup-host.sh installs them)" % ", ".join(missing)
-    if newest_dom0_image() is None:
-        return ("no built dom0 image in %s/images/dom0-*/ (complete + dom0.tar.zst + .sha256); run ./build.py iso"
-                % CACHE)
-    return None
-
-
 @pytest.fixture(scope="module")
 def work(tmp_path_factory):
-    reason = _skip_reason()
-    if reason:
-        pytest.skip(reason)
+    require_root("installer test mode")
+    missing = [t for t in TOOLS if shutil.which(t) is None]
+    if missing:
+        pytest.fail("missing tools: %s (./setup-host.sh installs them)" % ", ".join(missing))
+    image = str(built("dom0_image"))
     d = tmp_path_factory.mktemp("images")
     a, b = str(d / "a.img"), str(d / "b.img")
     for path, mib in ((a, DISK_MiB), (b, 1024)):
@@ -61,7 +47,7 @@ def work(tmp_path_factory):
     # stale contents the install must wipe: an old partition table on a, a filesystem on b
     subprocess.run(["sgdisk", "-n", "1:0:+64M", "-c", "1:old-data", a], check=True, capture_output=True)
     subprocess.run(["mkfs.ext4", "-q", "-F", "-L", "old-guest", b], check=True, capture_output=True)
-    return {"dir": d, "a": a, "b": b, "image": newest_dom0_image()}
+    return {"dir": d, "a": a, "b": b, "image": image}
 
 
 def run_installer(work, answers):
@@ -70,20 +56,20 @@ def run_installer(work, answers):
         yaml.safe_dump(answers, f)
     proc = subprocess.run([sys.executable, "-m", "xenhost_installer.cli", "install", "--answerfile", path,
                            "--target-images", "%s,%s" % (work["a"], work["b"]), "--image", work["image"]],
-                          capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=INSTALLER), timeout=900)
+                          capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=os.pathsep.join((INSTALLER, COMMON))), timeout=900)
     return proc.returncode, proc.stdout + proc.stderr
 
 
 @contextlib.contextmanager
 def opened(work):
     """The images as test mode sees them: partitions reachable, everything detached on exit."""
-    with ImageDisks([work["a"], work["b"]], Commands()) as disks:
+    with ImageDisks([work["a"], work["b"]], Runner()) as disks:
         yield disks
 
 
 @contextlib.contextmanager
 def mounted_part(disks, number, options=("-o", "ro")):
-    with scratch_mount(Commands(), disks.mounted, disks.partition("/dev/xh-image0", number), list(options)) as path:
+    with scratch_mount(Runner(), disks.mounted, disks.partition("/dev/xh-image0", number), list(options)) as path:
         yield path
 
 

@@ -8,9 +8,9 @@ import pytest
 import yaml
 
 from xenhost_installer import plan as planmod
-from xenhost_installer.errors import InstallerError
+from xenhost_installer.errors import InstallerError, XenhostError
 from xenhost_installer.install import install
-from xenhost_installer.runner import TaskRunner
+from xenhost_common.tasks import TaskSequence
 
 from installer_fixtures import E2E_ANSWERS, FakeCommands, FakeProbe
 
@@ -31,7 +31,7 @@ def run(plan, host, target, commands, hooks_dir, monkeypatch):
     monkeypatch.setattr("xenhost_installer.hooks.HOOKS_DIR", str(hooks_dir))
     out = io.StringIO()
     try:
-        install(plan, commands=commands, probe=FakeProbe(), host=host, target=target, runner=TaskRunner(out=out))
+        install(plan, commands=commands, probe=FakeProbe(), host=host, target=target, runner=TaskSequence(out=out))
     finally:
         run.out = out.getvalue()
 
@@ -79,7 +79,7 @@ def test_missing_hook_stops_before_any_command(tmp_path, image, host, target, mo
 def test_failed_install_runs_completion_hooks_with_failure_status(tmp_path, image, host, target, monkeypatch):
     plan = hooked_plan(tmp_path, image, **{"installation-complete": "complete.sh"})
     commands = FakeCommands(fail_on="tar")
-    with pytest.raises(InstallerError):
+    with pytest.raises(XenhostError):
         run(plan, host, target, commands, tmp_path / "fetched", monkeypatch)
     (complete,) = hook_calls(commands)
     assert "XENHOST_STATUS=failure" in complete

@@ -37,7 +37,7 @@ def test_layout_fits_and_leaves_sr_space(gib):
 
 def test_refuses_below_minimum():
     assert 11 * GiB < MIN_DISK_BYTES < 11.1 * GiB
-    with pytest.raises(LayoutError, match="at least 11.0 GiB; fix: choose a larger disk"):
+    with pytest.raises(LayoutError, match="at least 11.0 GiB\n  fix: choose a larger disk"):
         compute_layout(8 * GiB)
 
 

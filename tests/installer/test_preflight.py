@@ -152,9 +152,9 @@ def test_unlistable_image_reported(image, host, target):
 
 def test_image_listed_once(tmp_path):
     from xenhost_installer import preflight
-    from xenhost_installer.commands import Commands
+    from xenhost_common.runner import Runner
 
-    class Counting(Commands):
+    class Counting(Runner):
         calls = 0
 
         def run(self, argv, **kw):
@@ -169,8 +169,24 @@ def test_image_listed_once(tmp_path):
 
 
 def test_a_program_missing_from_the_installer_is_found_before_any_write():
+    from xenhost_common.tasks import Task
     from xenhost_installer.preflight import check_programs
-    found = check_programs(which=lambda name: None if name == "sfdisk" else "/usr/sbin/" + name)
-    assert found == ["sfdisk is not installed in the installer environment; fix: add the package that provides "
-                     "it to the installer image (iso/images.yaml) or the xenhost-installer spec's Requires"]
-    assert check_programs(which=lambda name: "/usr/bin/" + name) == []
+    tasks = [Task("Wiping", None, 1, ("wipefs", "mdadm")), Task("Writing first-boot data", None, 1, ("sfdisk",))]
+    found = check_programs(tasks, lambda name: name not in ("sfdisk", "mdadm"))
+    assert found == [
+        "mdadm is not installed in the installer environment (task: Wiping); fix: add the Debian package mdadm "
+        "to the installer image (iso/images.yaml) or the xenhost-installer spec's Requires",
+        "sfdisk is not installed in the installer environment (task: Writing first-boot data); fix: add the "
+        "Debian package fdisk to the installer image (iso/images.yaml) or the xenhost-installer spec's Requires"]
+    assert check_programs(tasks, lambda name: True) == []
+
+
+def test_preflight_checks_the_programs_of_the_tasks_that_will_run():
+    """The wipe task runs vgchange and mdadm on disks with old LVM/RAID: preflight finds them missing."""
+    from xenhost_installer.preflight import tasks_to_run
+    from xenhost_common.tasks import programs_of
+    plan = planmod.from_answers(yaml.safe_load(E2E_ANSWERS))
+    disk = FakeProbe().get("/dev/vda")
+    programs = programs_of(tasks_to_run(plan, disk, [], None))
+    assert {"vgchange", "mdadm", "wipefs", "sgdisk", "mkfs.ext4", "tar", "zstd", "sfdisk"} <= set(programs)
+    assert programs["mdadm"].startswith("Wiping old signatures on /dev/vda")

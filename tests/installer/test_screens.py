@@ -1,4 +1,4 @@
-"""The screens after the summary (progress, done, failed) over the real install() and TaskRunner
+"""The screens after the summary (progress, done, failed) over the real install() and TaskSequence
 with fake commands, the threaded dispatcher, and cli's handling of the interactive ending.
 The input screens: test_ui_screens.py; whole flows and interactive-sections: test_ui_flow.py."""
 import os
@@ -12,6 +12,7 @@ from xenhost_installer import MARKER_COMPLETE, MARKER_FAILED, cli
 from xenhost_installer.install import install
 from xenhost_installer.ui import app as appmod
 from xenhost_installer.ui.app import InlineDispatcher, InstallerUI, ThreadDispatcher
+from xenhost_common.tasks import Progress
 from xenhost_installer.errors import PreflightError
 from xenhost_installer.ui.screens import FINISHED_SHOWN, CheckingScreen, DoneScreen, FailedScreen, ProgressScreen
 
@@ -160,8 +161,9 @@ def test_password_never_rendered(flow, fail_on):
 def test_progress_screen_fits_80x24():
     p = ProgressScreen("/dev/vda")
     for n in range(1, 18):
-        p.start_step(n, 17, "A rather long step description for partition %d of the disk" % n)
-        p.step_done(n, 17, "A rather long step description for partition %d of the disk" % n, 12.5)
+        text = "A rather long step description for partition %d of the disk" % n
+        p.start_step(Progress(n, 17, text, (n - 1) / 17))
+        p.step_done(Progress(n, 17, text, n / 17), 12.5)
     canvas = urwid.Frame(p, header=urwid.Text("header")).render(SIZE, focus=True)
     text = [line.decode() for line in canvas.text]
     assert len(text) == 24 and "[17/17]" in "\n".join(text)     # newest finished step visible
@@ -234,7 +236,7 @@ class FakeUI:
 def cli_env(tmp_path, monkeypatch):
     monkeypatch.setattr(cli.logmod, "setup", lambda: None)
     commands = FakeCommands()
-    monkeypatch.setattr(cli, "Commands", lambda: commands)
+    monkeypatch.setattr(cli, "Runner", lambda: commands)
     monkeypatch.setattr(cli.hostmod, "gather", lambda raw: None)
     monkeypatch.setattr(cli, "run_shell", lambda: commands.calls.append(["<shell>"]))
     (tmp_path / "cmdline").write_text("console=ttyS0,115200\n")

@@ -12,10 +12,10 @@ with warnings.catch_warnings():
 
 from xenhost_installer import plan as planmod
 from xenhost_installer.bootcfg import dom0_mem_mib, grub_defaults_text
-from xenhost_installer.errors import CommandError
+from xenhost_common.errors import CommandFailed
 from xenhost_installer.install import install
 from xenhost_installer.password import hash_password
-from xenhost_installer.runner import TaskRunner
+from xenhost_common.tasks import TaskSequence
 
 from installer_fixtures import E2E_ANSWERS, FakeCommands, FakeProbe, PASSWORD, GiB
 
@@ -39,7 +39,7 @@ def run(image, host, target, tmp_path, caplog):
         caplog.set_level(logging.DEBUG)
         try:
             install(plan, commands=commands, probe=FakeProbe(), host=host, target=target,
-                    runner=TaskRunner(out=out, clock=Clock()), log_path=str(log_path))
+                    runner=TaskSequence(out=out, clock=Clock()), log_path=str(log_path))
         finally:
             _run.out, _run.commands, _run.plan = out.getvalue(), commands, plan
         return _run
@@ -86,7 +86,7 @@ def test_stale_raid_lvm_and_guest_disks_wiped_unchosen_untouched(image, host, ta
     data["disk"]["guest"] = ["/dev/vdb"]
     commands, out = FakeCommands(), io.StringIO()
     install(planmod.from_answers(data, image=image), commands=commands, probe=probe, host=host, target=target,
-            runner=TaskRunner(out=out, clock=Clock()))
+            runner=TaskSequence(out=out, clock=Clock()))
     calls = [" ".join(c) for c in commands.calls]
     wipe = ["vgchange -an old", "mdadm --stop /dev/md127", "mdadm --zero-superblock /dev/vda1", "wipefs -a /dev/vda1",
             "wipefs -a /dev/vda", "partprobe /dev/vda", "udevadm settle", "vgchange -an guestvg", "wipefs -a /dev/vdb",
@@ -133,7 +133,7 @@ def test_no_password_or_hash_in_logs_or_output(run, target, caplog):
 
 
 def test_failure_unmounts_and_saves_log(run, target):
-    with pytest.raises(CommandError, match="grub-install"):
+    with pytest.raises(CommandFailed, match="grub-install"):
         run(FakeCommands(fail_on="chroot"))
     assert run.out.splitlines()[-1].endswith("Installing GRUB for BIOS ... FAILED")
     calls = [" ".join(c) for c in run.commands.calls]

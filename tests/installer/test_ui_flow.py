@@ -156,7 +156,7 @@ def test_missing_sections_are_asked():
 def test_summary_refuses_invalid_answers_and_names_the_screen():
     d = make(dict(FULL, timezone="Mars/Olympus_Mons", **{"interactive-sections": ["ntp"]}))
     d.walk_to("summary").press("enter")
-    text = d.text()
+    text = d.flat()
     assert d.step == "summary" and d.finished == [] and d.ui.plan is None
     assert "Not valid yet:" in text and "timezone: 'Mars/Olympus_Mons'" in text
     assert "(screen: Time zone: region)" in text
@@ -188,7 +188,7 @@ def refusal(d):
     """The summary's error line (unwrapped) after pressing its start button."""
     d.press("enter")
     assert d.step == "summary" and d.ui.phase == "input" and d.ui.plan is None, d.text()
-    assert "Cannot start; nothing was written. Back (Esc) leads to each screen named:" in d.text()
+    assert "Cannot start; nothing was written. Back (Esc) leads to each screen named:" in d.flat()
     return d.ui.screen.error.get_text()[0]
 
 

@@ -4,7 +4,7 @@ import pytest
 import urwid
 
 from xenhost_installer.ui.steps import STEPS
-from xenhost_installer.ui.widgets import HELP_RETURN
+from xenhost_common.ui.widgets import HELP_RETURN
 
 from installer_fixtures import PASSWORD
 from ui_harness import DEFAULT_KEYS, FakeExisting, FakeLoadkeys, make, passwords
@@ -35,7 +35,10 @@ def test_screen_fits_80x24_with_stable_title(name):
     assert "F1 or ? help" in lines[0] and "Esc or Ctrl-B back" in lines[0]
     box = set("\u2500\u2502\u250c\u2510\u2514\u2518")
     assert all(ord(ch) < 128 for line in lines for ch in line if ch not in box)    # vt220: ASCII only
-    assert "< Help >" in lines[-2]
+    assert "< Help >" in d.button_row()
+    top, bottom = d.dialog()                                # a centred dialog, margins on every side
+    assert top >= 1 and bottom < 23 and lines[top].index("\u250c") >= 2
+    assert d.ui.screen.intro_text()                         # with the line that says what to do
 
 
 @pytest.mark.parametrize("name", ALL_STEPS)
@@ -163,8 +166,8 @@ def test_confirm_lists_exactly_what_is_erased_and_defaults_to_back():
     d = make().walk_to("guest-disks").press("up", "up", " ", "down", "down", "enter").walk_to("confirm")
     text = d.text()
     assert "These disks will be ERASED" in text
-    assert "/dev/vda      100.0 GiB  QEMU HARDDISK      empty" in text
-    assert "/dev/vdb       50.0 GiB  Samsung SSD        ext4 (data), LVM2_member" in text
+    assert "/dev/vda     100.0 GiB QEMU HARDDISK    empty" in text
+    assert "/dev/vdb      50.0 GiB Samsung SSD      ext4 (data), LVM2_member" in text
     assert "/dev/sda" not in text and "/dev/vdc" not in text
     assert "< Back >  < Erase and continue >" in text
     d.press("enter")                                        # the default button is Back

@@ -16,17 +16,18 @@ import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 INSTALLER = os.path.join(os.path.dirname(os.path.dirname(HERE)), "installer")
+COMMON = os.path.join(os.path.dirname(os.path.dirname(HERE)), "common")
 
 CHILD = """
 import json, sys
-sys.path[:0] = [%r, %r]
+sys.path[:0] = [%r, %r, %r, %r]
 import urwid
 from ui_harness import make
 from xenhost_installer.ui.app import InstallerUI, _main_loop
 d = make(on_finished=InstallerUI._exit_loop)
 _main_loop(d.ui).run()
 print("ANSWERS=" + json.dumps(d.ui.flow.final_answers()))
-""" % (INSTALLER, HERE)
+""" % (INSTALLER, COMMON, HERE, os.path.dirname(COMMON))
 
 COLOUR = re.compile(rb"\x1b\[[0-9;]*;(3[0-7]|4[0-7])[;m]")       # SGR setting a fore- or background colour
 KEYS = {"enter": b"\r", "f1": b"\x1bOP", "ctrl b": b"\x02", "esc": b"\x1b", "f10": b"\x1b[21~", "down": b"\x1b[B"}

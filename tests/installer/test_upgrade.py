@@ -12,7 +12,7 @@ from xenhost_installer.errors import PreflightError
 from xenhost_installer.existing import ExistingInstall
 from xenhost_installer.install import install
 from xenhost_installer.layout import MiB, compute_layout
-from xenhost_installer.runner import TaskRunner
+from xenhost_common.tasks import TaskSequence
 from xenhost_installer.existing import UNFINISHED_MARKER, read_backup
 from xenhost_installer.tasks.upgrade import identity_paths, merge_shadow
 
@@ -89,7 +89,7 @@ def run_mode(image, host, target, tmp_path):
         plan = make_plan(image, mode, answers)
         run.plan, run.commands = plan, commands
         install(plan, commands=commands, probe=FakeProbe([installed_disk()], existing=[existing or found()]),
-                host=host, target=target, runner=TaskRunner(out=out, clock=lambda: 0.0), log_path=str(log_path))
+                host=host, target=target, runner=TaskSequence(out=out, clock=lambda: 0.0), log_path=str(log_path))
         return [" ".join(c) for c in commands.calls], out.getvalue(), plan
     return run
 

@@ -1,6 +1,7 @@
 """Drive the installer's screens headless: a machine of fakes, key presses, rendered 80x24 text."""
-import re
 from dataclasses import dataclass
+
+from xenhost_common.testing import FakeRunner
 
 from xenhost_installer.answers import catalog
 from xenhost_installer.disks import Disk
@@ -11,8 +12,8 @@ from xenhost_installer.ui.flow import Context
 from xenhost_installer.ui.time_screens import zones_by_region
 
 from installer_fixtures import GiB, PASSWORD
+from tests.ui_driver import SIZE, ScreenDriver
 
-SIZE = (80, 24)
 ZONES = ["UTC", "Etc/GMT+5", "US/Eastern", "Europe/Berlin", "Europe/Paris", "Europe/Zurich",
          "America/New_York", "America/Argentina/Buenos_Aires"]
 
@@ -34,14 +35,7 @@ NICS = [Nic("enp0s3", "52:54:00:12:34:56", False), Nic("enp0s4", "52:54:00:ab:cd
 FakeExisting = ExistingInstall      # the probe's own record: the screens call its describe()
 
 
-class FakeLoadkeys:
-    def __init__(self):
-        self.calls = []
-
-    def run(self, argv, **kwargs):
-        self.calls.append(list(argv))
-        return ""
-
+FakeLoadkeys = FakeRunner
 
 def context(existing=(), disks=None, nics=None, commands=None):
     return Context(disks=machine_disks() if disks is None else disks, boot_media={"/dev/sda"},
@@ -49,37 +43,8 @@ def context(existing=(), disks=None, nics=None, commands=None):
                    zones=zones_by_region(ZONES), commands=commands)
 
 
-class Driver:
+class Driver(ScreenDriver):
     """An InstallerUI plus helpers: press keys, type, read the title and the rendered text."""
-
-    def __init__(self, ui):
-        self.ui = ui
-
-    def press(self, *keys):
-        for key in keys:
-            self.ui.frame.keypress(SIZE, key)
-        return self
-
-    def type(self, text):
-        return self.press(*list(text))
-
-    def click(self, label):
-        """Move the focus to the button labelled label (as Tab would) and press Enter on it."""
-        screen = self.ui.screen
-        labels = [w.base_widget.label for w, _options in screen.buttons.contents]
-        screen.pile.focus_position = 2
-        screen.buttons.focus_position = labels.index(label)
-        return self.press("enter")
-
-    def lines(self):
-        return [line.decode() for line in self.ui.frame.render(SIZE, focus=True).text]
-
-    def text(self):
-        return "\n".join(self.lines())
-
-    def title(self):
-        """The screen's title: the text in the box's top border (line 2; line 1 is the key header)."""
-        return re.sub("[\u2500\u250c\u2510]", "", self.lines()[1]).strip()
 
     @property
     def step(self):

@@ -1,6 +1,6 @@
 """Parsing of real-format `xl info` / `xl list` output (fixtures/)."""
 from toolstack_helpers import fixture
-from xenhost_toolstack.xl import parse_xl_info, parse_xl_list, xen_version
+from xenhost_toolstack.drivers.xl import parse_xl_info, parse_xl_list, xen_version
 
 
 def test_xl_info_417():

@@ -1,11 +1,16 @@
-"""The one exception type of the toolstack; the message says problem and fix."""
+"""The toolstack's errors: all derive from the shared core's one base (problem + fix).
+
+XAPI prints its errors as a first line and then `name: value` lines (`The uuid you supplied
+was invalid.` / `type: VM` / `uuid: ...`); XeError keeps those as the problem so `xe` prints them
+verbatim, with the fix (when there is one) on the core's `  fix:` line.
+"""
+from xenhost_common.errors import XenhostError
 
 
-class XeError(Exception):
-    def __init__(self, problem, fix=None):
-        super().__init__(f"{problem} ({fix})" if fix else problem)
-        self.problem = problem
-        self.fix = fix
+class XeError(XenhostError):
+    def __init__(self, problem, fix="", **details):
+        lines = [str(problem)] + [f"{k.replace('_', '-')}: {v}" for k, v in details.items()]
+        super().__init__("\n".join(lines), fix)
 
 
 class XenUnavailable(XeError):

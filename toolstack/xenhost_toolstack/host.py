@@ -3,10 +3,12 @@ import os
 import socket
 import uuid as uuidlib
 
+from xenhost_common.errors import ProgramMissing
+from xenhost_common.names import MANAGEMENT_BRIDGE
+
 from .errors import XeError
 
 HOST_UUID_PATH = "/etc/xenhost/host-uuid"
-MANAGEMENT_BRIDGE = "xenbr0"  # firstboot puts dom0's address on this bridge
 
 
 def host_uuid(root="/"):
@@ -39,14 +41,20 @@ def _create_host_uuid(path):
 
 
 def hostname(runner):
-    result = runner.run(["hostname"])
-    return result.stdout.strip() if result.returncode == 0 else socket.gethostname()
+    try:
+        result = runner.run(["hostname"], check=False)
+    except ProgramMissing:
+        return socket.gethostname()
+    return result.stdout.strip() if result.ok else socket.gethostname()
 
 
 def management_address(runner, bridge=MANAGEMENT_BRIDGE):
     """First global IPv4 (else IPv6) address on the management bridge, or ""."""
-    result = runner.run(["ip", "-o", "addr", "show", "dev", bridge, "scope", "global"])
-    if result.returncode != 0:
+    try:
+        result = runner.run(["ip", "-o", "addr", "show", "dev", bridge, "scope", "global"], check=False)
+    except ProgramMissing:
+        return ""
+    if not result.ok:
         return ""
     found = {}
     for line in result.stdout.splitlines():

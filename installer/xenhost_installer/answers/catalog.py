@@ -8,8 +8,6 @@ from dataclasses import dataclass
 
 import yaml
 
-DEFAULT_KEYMAP = "us"
-DEFAULT_TIMEZONE = "UTC"
 KEYMAPS_PATH = os.path.join(os.path.dirname(__file__), "keymaps.yaml")
 
 

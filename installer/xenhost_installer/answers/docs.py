@@ -14,7 +14,7 @@ import sys
 import yaml
 
 from .catalog import keymaps
-from .validation import schema
+from .declared import schema
 
 DOC_PATH = os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, "answerfile-reference.md")
 INSTALLED_SCHEMA = "/usr/lib/xenhost/python/xenhost_installer/answers/schema.json"

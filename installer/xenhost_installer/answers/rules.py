@@ -7,6 +7,7 @@ import ipaddress
 import re
 
 from .catalog import keymaps, timezone_problem
+from .declared import schema
 
 
 def _mapping(value):
@@ -97,7 +98,6 @@ def dns_servers(answers):
 
 def _host_name_pattern():
     """schema.json's host name pattern: one definition for hostname and NTP server names."""
-    from .validation import schema      # here, not at the top: validation imports this module
     return re.compile(schema()["properties"]["hostname"]["pattern"])
 
 

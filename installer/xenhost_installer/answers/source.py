@@ -16,7 +16,7 @@ import urllib.request
 
 import yaml
 
-from ..errors import AnswerFileError, CommandError
+from ..errors import AnswerFileError, CommandFailed
 from ..mounts import mounted
 from .redact import redact_location
 from ..retry import Backoff, Transient, with_retries
@@ -40,26 +40,23 @@ def _read_local(path, what):
         with open(path, "rb") as f:
             return f.read()
     except OSError as exc:
-        raise AnswerFileError("cannot read %s %s: %s; fix: check the path" % (what, path, exc.strerror))
+        raise AnswerFileError('cannot read %s %s: %s' % (what, path, exc.strerror), 'check the path')
 
 
 def _read_labelled(label, path, commands, what):
     """Find the filesystem by label (blkid), mount it read-only on a temporary directory, read, unmount."""
-    device = commands.run(["blkid", "-L", label], check=False).strip()
+    device = commands.run(["blkid", "-L", label], check=False).stdout.strip()
     if not device:
-        raise AnswerFileError("cannot read %s label:%s:%s: no filesystem is labelled %s; fix: check the label "
-                              "(`blkid -L %s`) and that the device is attached" % (what, label, path, label, label))
+        raise AnswerFileError('cannot read %s label:%s:%s: no filesystem is labelled %s' % (what, label, path, label), 'check the label (`blkid -L %s`) and that the device is attached' % (label,))
     mountpoint = tempfile.mkdtemp(prefix="xenhost-label-")
     try:
         with mounted(commands, device, mountpoint, ["-o", "ro"]):
             with open(os.path.join(mountpoint, path.lstrip("/")), "rb") as f:
                 return f.read()
-    except CommandError as exc:
-        raise AnswerFileError("cannot mount %s (label %s) read-only to read the %s: %s; fix: use a filesystem the "
-                              "installer reads (ext4, vfat, iso9660)" % (device, label, what, exc.stderr.strip()))
+    except CommandFailed as exc:
+        raise AnswerFileError('cannot mount %s (label %s) read-only to read the %s: %s' % (device, label, what, exc.stderr.strip()), 'use a filesystem the installer reads (ext4, vfat, iso9660)')
     except OSError as exc:
-        raise AnswerFileError("cannot read %s %s on %s (label %s): %s; fix: check the path on that filesystem"
-                              % (what, path, device, label, exc.strerror))
+        raise AnswerFileError('cannot read %s %s on %s (label %s): %s' % (what, path, device, label, exc.strerror), 'check the path on that filesystem')
     finally:
         try:
             os.rmdir(mountpoint)
@@ -84,10 +81,8 @@ def http_request(location):
 
 def _http_error(what, shown, exc):
     if exc.code in (401, 403):
-        return AnswerFileError("cannot fetch %s %s: HTTP %s (%s); fix: check the user name and password in the URL "
-                               "(http://USER:PASSWORD@host/..., HTTP Basic authentication)" % (what, shown, exc.code,
-                                                                                             exc.reason))
-    return AnswerFileError("cannot fetch %s %s: HTTP %s; fix: check the URL on the server" % (what, shown, exc.code))
+        return AnswerFileError('cannot fetch %s %s: HTTP %s (%s)' % (what, shown, exc.code, exc.reason), 'check the user name and password in the URL (http://USER:PASSWORD@host/..., HTTP Basic authentication)')
+    return AnswerFileError('cannot fetch %s %s: HTTP %s' % (what, shown, exc.code), 'check the URL on the server')
 
 
 def _read_http(location, backoff, sleep, opener, what, announce):
@@ -106,8 +101,9 @@ def _read_http(location, backoff, sleep, opener, what, announce):
     try:
         return with_retries(attempt, backoff, "fetching %s %s" % (what, shown), sleep=sleep, announce=announce)
     except Transient as exc:
-        raise AnswerFileError("cannot fetch %s %s: %s (tried %d times over %ds); fix: check the network (DHCP) and "
-                              "that the server is up" % (what, shown, exc.reason, backoff.attempts, backoff.total()))
+        raise AnswerFileError("cannot fetch %s %s: %s (tried %d times over %ds)"
+                              % (what, shown, exc.reason, backoff.attempts, backoff.total()),
+                              "check the network (DHCP) and that the server is up")
 
 
 def fetch_bytes(location, attempts=12, delay=2.0, sleep=time.sleep, opener=urllib.request.urlopen, commands=None,
@@ -118,8 +114,7 @@ def fetch_bytes(location, attempts=12, delay=2.0, sleep=time.sleep, opener=urlli
     label = parse_label(location)
     if label:
         if commands is None:
-            raise AnswerFileError("cannot read %s %s here: label: locations are read by the installer; fix: give "
-                                  "the file's path" % (what, location))
+            raise AnswerFileError('cannot read %s %s here: label: locations are read by the installer' % (what, location), "give the file's path")
         return _read_labelled(*label, commands, what)
     if location.startswith(("http://", "https://")):
         return _read_http(location, Backoff(attempts=attempts, first=delay, factor=1.5), sleep, opener, what,
@@ -127,8 +122,7 @@ def fetch_bytes(location, attempts=12, delay=2.0, sleep=time.sleep, opener=urlli
     if location.startswith("file://"):
         location = urllib.parse.unquote(urllib.parse.urlparse(location).path)
     if not location.startswith("/") and "://" in location:
-        raise AnswerFileError("cannot read %s %s: unsupported location; fix: use an %s"
-                              % (what, redact_location(location), LOCATION_FORMS))
+        raise AnswerFileError('cannot read %s %s: unsupported location' % (what, redact_location(location)), 'use an %s' % (LOCATION_FORMS,))
     return _read_local(location, what)
 
 
@@ -138,14 +132,11 @@ def fetch_text(location, sha256=None, **fetch_kw):
     if sha256 is not None:
         actual = hashlib.sha256(data).hexdigest()
         if actual != sha256.lower():
-            raise AnswerFileError("answer file %s has SHA-256 %s, but answerfile_sha256= pins %s; fix: serve the "
-                                  "intended file, or put its `sha256sum` on the kernel command line"
-                                  % (redact_location(location), actual, sha256.lower()))
+            raise AnswerFileError('answer file %s has SHA-256 %s, but answerfile_sha256= pins %s' % (redact_location(location), actual, sha256.lower()), 'serve the intended file, or put its `sha256sum` on the kernel command line')
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise AnswerFileError("answer file %s is not UTF-8 text (byte %d); fix: save it as UTF-8"
-                              % (redact_location(location), exc.start))
+        raise AnswerFileError('answer file %s is not UTF-8 text (byte %d)' % (redact_location(location), exc.start), 'save it as UTF-8')
 
 
 def parse_text(text, source="answer file"):
@@ -157,8 +148,7 @@ def parse_text(text, source="answer file"):
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = " line %d column %d" % (mark.line + 1, mark.column + 1) if mark else ""
-        raise AnswerFileError("%s:%s is not valid YAML (%s); fix: correct the syntax there"
-                              % (source, where, getattr(exc, "problem", exc)))
+        raise AnswerFileError('%s:%s is not valid YAML (%s)' % (source, where, getattr(exc, "problem", exc)), 'correct the syntax there')
 
 
 def load(location, sha256=None, **fetch_kw):

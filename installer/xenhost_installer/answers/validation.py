@@ -1,33 +1,16 @@
 """Validate answers against schema.json and the rules (rules.py); report every problem as
 `path.in.file: problem; fix: ...`, sorted by place in the file."""
-import functools
-import json
-import os
 
 import jsonschema
 
 from ..errors import AnswerFileError
 from . import rules
+from .declared import schema
 
-SCHEMA_PATH = os.path.join(os.path.dirname(__file__), "schema.json")
 # Values under these keys are secrets: messages for them never quote the value.
 SECRET_KEYS = ("root-password",)
 
 
-@functools.lru_cache(maxsize=1)
-def schema():
-    with open(SCHEMA_PATH) as f:
-        return json.load(f)
-
-
-def hook_stages():
-    """The hook stages, in the order the install reaches them (schema.json's hooks keys)."""
-    return tuple(schema()["properties"]["hooks"]["properties"])
-
-
-def interactive_sections():
-    """Sections the screens can ask (schema.json's interactive-sections names)."""
-    return tuple(schema()["properties"]["interactive-sections"]["items"]["enum"])
 
 
 def _plain_path(parts):
@@ -84,7 +67,8 @@ def validate(answers, source="answer file"):
     """Raise AnswerFileError listing every problem; return answers when valid."""
     found = problems(answers)
     if found:
-        raise AnswerFileError("%s is invalid (%d problem%s):\n  %s\n  fix: correct the %s above"
-                              % (source, len(found), "" if len(found) == 1 else "s", "\n  ".join(found),
-                                 "elements" if hasattr(answers, "where") else "keys"), found)
+        raise AnswerFileError("%s is invalid (%d problem%s):\n  %s"
+                              % (source, len(found), "" if len(found) == 1 else "s", "\n  ".join(found)),
+                              "correct the %s above" % ("elements" if hasattr(answers, "where") else "keys"),
+                              problems=found)
     return answers

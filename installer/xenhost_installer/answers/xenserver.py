@@ -17,7 +17,7 @@ import ipaddress
 import re
 
 from ..errors import AnswerFileError
-from .validation import hook_stages
+from .declared import hook_stages
 from .xmlparse import parse_safely
 from .xenserver_elements import (ADMIN_ALIASES, CONTAINERS, DISK_ELEMENT, ELEMENTS, FALSE, MODES, MODE_SYNTAX,  # noqa: F401
                                   NTP_SOURCES, RESTORE_ELEMENTS, TEXT_KEYS, TRANSLATION, TRUE, UNSUPPORTED)
@@ -449,5 +449,6 @@ def parse_xml(text, source="answer file"):
     if tr.problems:
         n = len(tr.problems)
         raise AnswerFileError("%s is invalid (%d problem%s):\n  %s" % (source, n, "" if n == 1 else "s",
-                                                                       "\n  ".join(tr.problems)), tr.problems)
+                                                                       "\n  ".join(tr.problems)),
+                              "correct the elements above", problems=tr.problems)
     return XmlAnswers(tr.answers, tr.origins, tr.root_tag, tr.mode)

@@ -43,5 +43,5 @@ def parse_safely(text, source):
         raise AnswerFileError("%s: %s" % (source, exc))
     except expat.ExpatError as exc:
         msg = "line %d column %d: %s" % (exc.lineno, exc.offset + 1, expat.ErrorString(exc.code))
-        raise AnswerFileError("%s: is not well-formed XML (%s); fix: correct the syntax there" % (source, msg))
+        raise AnswerFileError('%s: is not well-formed XML (%s)' % (source, msg), 'correct the syntax there')
     return builder.close(), lines

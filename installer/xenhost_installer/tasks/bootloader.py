@@ -1,7 +1,6 @@
 """Bootloader tasks: GRUB for BIOS (i386-pc) and UEFI (removable path, no NVRAM writes)."""
 from ..bootcfg import grub_defaults_text
 from ..mounts import chroot_binds
-from .configure import _write
 
 GRUB_DEFAULTS = "etc/default/grub.d/50-xenhost-install.cfg"
 
@@ -11,7 +10,7 @@ def bind_mounts(ctx):
 
 
 def write_grub_defaults(ctx):
-    _write(ctx, GRUB_DEFAULTS, grub_defaults_text(ctx.plan, ctx.host))
+    ctx.write(GRUB_DEFAULTS, grub_defaults_text(ctx.plan, ctx.host))
 
 
 # The core image must read GPT to find /boot/grub: grub-install detects that from the root device,

@@ -11,18 +11,9 @@ log = logging.getLogger(__name__)
 LOCKED = "!"        # shadow's "no password login" (passwd -l style)
 
 
-def _write(ctx, relpath, text, mode=0o644):
-    path = ctx.path(relpath)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w") as f:
-        f.write(text)
-    os.chmod(path, mode)
-    return path
-
-
 def _uuid(ctx, role):
     if role not in ctx.uuids:
-        ctx.uuids[role] = ctx.commands.run(["blkid", "-s", "UUID", "-o", "value", ctx.part(role)]).strip()
+        ctx.uuids[role] = ctx.commands.run(["blkid", "-s", "UUID", "-o", "value", ctx.part(role)]).stdout.strip()
     return ctx.uuids[role]
 
 
@@ -35,13 +26,13 @@ def fstab_text(uuids):
 
 
 def write_fstab(ctx):
-    _write(ctx, "etc/fstab", fstab_text({role: _uuid(ctx, role) for role in ("root", "esp", "logs", "swap")}))
+    ctx.write("etc/fstab", fstab_text({role: _uuid(ctx, role) for role in ("root", "esp", "logs", "swap")}))
 
 
 def set_hostname(ctx):
     name = ctx.plan.hostname
-    _write(ctx, "etc/hostname", name + "\n")
-    _write(ctx, "etc/hosts", "127.0.0.1\tlocalhost\n127.0.1.1\t%s %s\n\n"
+    ctx.write("etc/hostname", name + "\n")
+    ctx.write("etc/hosts", "127.0.0.1\tlocalhost\n127.0.1.1\t%s %s\n\n"
            "::1\tlocalhost ip6-localhost ip6-loopback\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n"
            % (name, name.split(".")[0]))
 
@@ -65,4 +56,4 @@ def save_logs(ctx):
     if os.path.exists(ctx.log_path):
         shutil.copyfile(ctx.log_path, os.path.join(dest, "install.log"))
     if ctx.plan.answers_redacted is not None:
-        _write(ctx, "var/log/installer/answers.yaml", redacted_yaml(ctx.plan.answers_redacted), 0o600)
+        ctx.write("var/log/installer/answers.yaml", redacted_yaml(ctx.plan.answers_redacted), 0o600)

@@ -1,5 +1,6 @@
-"""/etc/xenhost/firstboot.yaml: what the installer leaves for xenhost-firstboot (the contract is
-installer/DESIGN.md, "Installer -> first boot contract", and CONVENTIONS.md).
+"""/etc/xenhost/firstboot.yaml: what the installer leaves for xenhost-firstboot. The contract is one
+JSON schema, common/xenhost_common/firstboot.schema.json: what is written here is checked against
+it before it is written, and first boot checks what it reads against the same file.
 
 Devices are named so that first boot finds exactly the disks chosen here, whatever order the
 installed kernel enumerates them in: the SR partition by its GPT partition GUID (unique, unlike
@@ -9,22 +10,21 @@ the `xenhost-sr` label, which an old install on a disk not chosen may also carry
 import logging
 import os
 
-import yaml
+from xenhost_common import contract, names
 
 from ..hooks import install_firstboot_hooks
 from ..layout import by_role
-from .configure import _write
 
 log = logging.getLogger(__name__)
 
-FIRSTBOOT_YAML = "etc/xenhost/firstboot.yaml"
+FIRSTBOOT_YAML = names.FIRSTBOOT_DATA.lstrip("/")
 BY_ID = "/dev/disk/by-id"
 STABLE_NAMES = "/dev/disk/"
 BY_PARTUUID = "/dev/disk/by-partuuid/"
 SR_BY_LABEL = "/dev/disk/by-partlabel/xenhost-sr"
 # by-id links name one disk several ways: prefer the world-wide names, then the bus's serial
 ID_PREFERENCE = ("wwn-", "nvme-eui.", "nvme-uuid.", "scsi-3", "nvme-", "ata-", "scsi-", "virtio-", "usb-")
-MANAGEMENT_BRIDGE = "xenbr0"
+MANAGEMENT_BRIDGE = names.MANAGEMENT_BRIDGE
 
 
 def stable_disk_name(given, kernel_path, by_id=BY_ID):
@@ -48,7 +48,7 @@ def stable_disk_name(given, kernel_path, by_id=BY_ID):
 
 def sr_partition_name(ctx):
     number = by_role(ctx.plan.layout, "sr").number
-    out = ctx.commands.run(["sfdisk", "--part-uuid", ctx.plan.disk_path, str(number)], check=False).strip()
+    out = ctx.commands.run(["sfdisk", "--part-uuid", ctx.plan.disk_path, str(number)], check=False).stdout.strip()
     if len(out) == 36 and out.count("-") == 4:
         return BY_PARTUUID + out.lower()        # udev's by-partuuid links are lower case
     log.warning("no partition GUID for %s partition %d (%r); first boot will use %s",
@@ -89,4 +89,4 @@ def write_firstboot(ctx):
     hooks = install_firstboot_hooks(ctx.hooks, ctx.target) if ctx.hooks else []
     has_sr = any(p.role == "sr" for p in ctx.plan.layout)
     data = firstboot_data(ctx.plan, sr_partition_name(ctx) if has_sr else None, hooks)
-    _write(ctx, FIRSTBOOT_YAML, yaml.safe_dump(data, sort_keys=False))
+    contract.dump(data, ctx.path(FIRSTBOOT_YAML))

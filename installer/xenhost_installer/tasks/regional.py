@@ -14,9 +14,11 @@ import glob
 import logging
 import os
 
-from ..answers.catalog import DEFAULT_KEYMAP, DEFAULT_TIMEZONE, keymaps
-from ..errors import CommandError, InstallerError
-from .configure import _write
+from ..answers.catalog import keymaps
+
+KERNEL_KEYMAP = "us"        # the console's map when nothing is loaded
+GLIBC_ZONE = "UTC"           # what glibc falls back to without zone files
+from ..errors import CommandFailed, InstallerError
 
 log = logging.getLogger(__name__)
 
@@ -39,9 +41,9 @@ def keymap_written(plan):
 def image_needs(plan):
     """[(path in the image, package, what needs it)] for the plan's keymap, time zone and NTP servers."""
     needs = []
-    if plan.keymap != DEFAULT_KEYMAP and keymap_written(plan):     # the kernel's own map is US
+    if plan.keymap != KERNEL_KEYMAP and keymap_written(plan):     # the kernel's own map is US
         needs.append((SETUPCON, "console-setup", "the keymap %s" % plan.keymap))
-    if plan.timezone != DEFAULT_TIMEZONE:           # without zone files glibc falls back to UTC
+    if plan.timezone != GLIBC_ZONE:           # without zone files glibc falls back to UTC
         needs.append((os.path.join(ZONEINFO, plan.timezone), "tzdata", "the time zone %s" % plan.timezone))
     if plan.ntp_servers:
         needs.append((TIMESYNCD, "systemd-timesyncd", "the NTP servers"))
@@ -63,10 +65,9 @@ def write_keymap(ctx):
     name = ctx.plan.keymap
     keymap = keymaps().get(name)
     if keymap is None:      # the answer file check refuses it first; this guards the screens' path
-        raise InstallerError("keymap %r is not one the installer knows; fix: choose one from the keymap screen "
-                             "(installer/xenhost_installer/answers/keymaps.yaml)" % name)
-    _write(ctx, KEYBOARD, keyboard_text(keymap))
-    _write(ctx, VCONSOLE, "KEYMAP=%s\n" % name)
+        raise InstallerError('keymap %r is not one the installer knows' % (name,), 'choose one from the keymap screen (installer/xenhost_installer/answers/keymaps.yaml)')
+    ctx.write(KEYBOARD, keyboard_text(keymap))
+    ctx.write(VCONSOLE, "KEYMAP=%s\n" % name)
     # keyboard-setup.service loads the cached map when there is one, however old: drop it, then
     # rebuild it. If the rebuild fails the host compiles the map at boot (no cache: setupcon -k).
     for stale in glob.glob(ctx.path(KEYBOARD_CACHES)):
@@ -74,7 +75,7 @@ def write_keymap(ctx):
     if os.path.exists(ctx.path(SETUPCON)):
         try:
             ctx.commands.run(["setupcon", "--force", "--save-only"], chroot=ctx.target)
-        except CommandError as exc:
+        except CommandFailed as exc:
             log.warning("keymap cache not built (the host builds it at boot): %s", exc)
 
 
@@ -85,7 +86,7 @@ def write_timezone(ctx):
     if os.path.lexists(link):
         os.remove(link)
     os.symlink("/" + zone, link)
-    _write(ctx, "etc/timezone", name + "\n")
+    ctx.write("etc/timezone", name + "\n")
 
 
 def write_ntp(ctx):
@@ -93,5 +94,5 @@ def write_ntp(ctx):
     if not servers:
         log.info("no NTP servers given: systemd-timesyncd uses Debian's pool")
         return
-    _write(ctx, TIMESYNCD_DROPIN, "# Written by xenhost-installer: the answer file's ntp-servers.\n"
+    ctx.write(TIMESYNCD_DROPIN, "# Written by xenhost-installer: the answer file's ntp-servers.\n"
                                   "[Time]\nNTP=%s\n" % " ".join(servers))

@@ -16,7 +16,9 @@ import shutil
 
 import yaml
 
-from . import Task, bootloader, regional, storage
+from xenhost_common.tasks import Task
+
+from . import bootloader, regional, storage
 from ..errors import InstallerError
 from ..existing import BACKUP_MARKER, UNFINISHED_MARKER, read_root
 from ..layout import LABELS
@@ -83,10 +85,7 @@ def check_copy(backup, old):
     """The copy must read as the host it was made from before anything relies on it."""
     copied = read_root(backup)
     if copied != (old.version, old.hostname):
-        raise InstallerError("the copy of the root on the backup partition reads as %s, not as xenhost %s (%s); the "
-                             "root is untouched; fix: check both filesystems with `e2fsck -f` from a shell, then "
-                             "upgrade again" % ("xenhost %s (%s)" % copied if copied else "no xenhost", old.version,
-                                                old.hostname or "no hostname"))
+        raise InstallerError('the copy of the root on the backup partition reads as %s, not as xenhost %s (%s); the root is untouched' % ("xenhost %s (%s)" % copied if copied else "no xenhost", old.version, old.hostname or "no hostname"), 'check both filesystems with `e2fsck -f` from a shell, then upgrade again')
 
 
 def back_up_root(ctx):
@@ -123,7 +122,7 @@ def clear_unfinished(ctx):
 def remake_root(ctx):
     uuid = ctx.plan.existing.root_uuid
     if not uuid:    # preflight refuses this; never make a root that fstab and GRUB cannot find
-        raise InstallerError("the old root filesystem's UUID is unknown; fix: run `blkid` on the root partition")
+        raise InstallerError("the old root filesystem's UUID is unknown", 'run `blkid` on the root partition')
     ctx.commands.run(storage.mkfs_ext4(ctx.part("root"), LABELS["root"], uuid))
     ctx.uuids["root"] = uuid
     ctx.probe.settle(ctx.commands)
@@ -183,47 +182,49 @@ def save_log(ctx):
 def _bootloader(configure=()):
     """Bootloader and log; configure: tasks that need the chroot and come before update-grub."""
     return [
-        Task("Mounting EFI system partition", storage.mount_esp),
-        Task("Preparing chroot", bootloader.bind_mounts),
+        Task("Mounting EFI system partition", storage.mount_esp, 1, ("mount",)),
+        Task("Preparing chroot", bootloader.bind_mounts, 1, ("chroot", "mount", "umount")),
         *configure,
-        Task("Installing GRUB for BIOS", bootloader.grub_install_bios),
-        Task("Installing GRUB for UEFI", bootloader.grub_install_efi),
-        Task("Generating GRUB configuration", bootloader.update_grub),
-        Task("Saving installer log", save_log),
+        Task("Installing GRUB for BIOS", bootloader.grub_install_bios, 10, ("chroot",)),
+        Task("Installing GRUB for UEFI", bootloader.grub_install_efi, 10, ("chroot",)),
+        Task("Generating GRUB configuration", bootloader.update_grub, 80, ("chroot",)),
+        Task("Saving installer log", save_log, 1),
     ]
 
 
 def _finish(plan):
     clear = plan.mode == "upgrade" or plan.existing.unfinished_upgrade
-    return [*([Task("Clearing the unfinished-upgrade marker", clear_unfinished)] if clear else []),
-            Task("Unmounting target", storage.unmount_all)]
+    return [*([Task("Clearing the unfinished-upgrade marker", clear_unfinished, 0.5, ("mount",))] if clear else []),
+            Task("Unmounting target", storage.unmount_all, 2, ("umount", "sync"))]
 
 
 def upgrade_settings(plan):
     """What the answers give beyond the disk is applied over the host's own (the rest is kept):
     boot options (Xen/dom0 arguments are often changed at upgrade time) and the keymap."""
     given = plan.answers_redacted or {}
-    return ([Task("Writing boot options", bootloader.write_grub_defaults)] if "boot" in given else []) + \
-        ([Task("Setting keymap %s" % plan.keymap, regional.write_keymap)] if regional.keymap_written(plan) else [])
+    return ([Task("Writing boot options", bootloader.write_grub_defaults, 0.5)] if "boot" in given else []) + \
+        ([Task("Setting keymap %s" % plan.keymap, regional.write_keymap, 11, ("chroot",))] if regional.keymap_written(plan) else [])
 
 
 def upgrade_tasks(plan):
     old = plan.existing
     return [
-        Task("Backing up xenhost %s to the backup partition" % old.version, back_up_root),
-        Task("Re-making the root filesystem (UUID kept)", remake_root),
-        Task("Mounting the root filesystem", storage.mount_root),
-        Task("Extracting dom0 image", storage.extract_image),
-        Task("Restoring host identity (%s)" % (old.hostname or "no hostname"), restore_identity),
+        Task("Backing up xenhost %s to the backup partition" % old.version, back_up_root, 60,
+             ("mkfs.ext4", "mount", "umount", "cp", "sync")),
+        Task("Re-making the root filesystem (UUID kept)", remake_root, 8, ("mkfs.ext4",)),
+        Task("Mounting the root filesystem", storage.mount_root, 1, ("mount",)),
+        Task("Extracting dom0 image", storage.extract_image, 45, ("tar", "zstd", "sync")),
+        Task("Restoring host identity (%s)" % (old.hostname or "no hostname"), restore_identity, 2, ("cp",)),
     ] + _bootloader(upgrade_settings(plan)) + _finish(plan)
 
 
 def restore_tasks(plan):
     return [
-        Task("Mounting the backup partition", mount_backup),    # before anything is erased
-        Task("Re-making the root filesystem (UUID kept)", remake_root),
-        Task("Mounting the root filesystem", storage.mount_root),
-        Task("Copying xenhost %s back from the backup partition" % plan.existing.backup_version, copy_backup),
+        Task("Mounting the backup partition", mount_backup, 1, ("mount",)),    # before anything is erased
+        Task("Re-making the root filesystem (UUID kept)", remake_root, 8, ("mkfs.ext4",)),
+        Task("Mounting the root filesystem", storage.mount_root, 1, ("mount",)),
+        Task("Copying xenhost %s back from the backup partition" % plan.existing.backup_version, copy_backup, 60,
+             ("cp", "mount")),
     ] + _bootloader() + _finish(plan)
 
 

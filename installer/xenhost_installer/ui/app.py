@@ -5,7 +5,7 @@ or listed are asked, the rest keep the file's values.
 
 Accepting the summary runs preflight (read-only) first: a refusal (a disk with mounted filesystems,
 a read-only disk, ...) is shown on the summary with the screens that fix it (refusals.py), so no
-answer is lost. The install itself is the same install() and TaskRunner as the unattended path
+answer is lost. The install itself is the same install() and TaskSequence as the unattended path
 (which runs preflight again, with the hook scripts), on a worker thread: the runner's
 on_progress/on_task_done callbacks are posted to the urwid main loop (watch_pipe), which updates
 the progress screen. The done screen offers Reboot / Power off / Shell
@@ -14,38 +14,29 @@ loop has given the terminal back.
 
 Headless (tests): InstallerUI with the default InlineDispatcher runs the install synchronously and
 applies every update at once, so tests can press keys and render canvases without a terminal."""
-import curses
 import logging
 import os
 import queue
 import signal
-import sys
 import threading
 
 import urwid
+from xenhost_common.ui import terminal
 
 from .. import answers as answersmod
 from .. import plan as planmod
 from .. import preflight
 from ..answers import catalog
-from ..errors import AnswerFileError, InstallerError, PreflightError
+from ..errors import AnswerFileError, PreflightError, XenhostError
 from ..log import LOG_PATH
-from ..runner import TaskRunner
-from . import refusals, terminal
+from xenhost_common.tasks import TaskSequence
+from . import refusals
 from .flow import Context, Flow
 from .screens import CheckingScreen, DoneScreen, FailedScreen, ProgressScreen
 from .steps import STEPS, step_for_key
 from .time_screens import zones_by_region
 
 log = logging.getLogger(__name__)
-
-# (name, foreground, background, mono): the mono column is what a vt220 serial console shows.
-PALETTE = [("focus", "black", "light gray", "standout"),
-           ("header", "white,bold", "dark blue", "bold"),
-           ("pg normal", "light gray", "dark gray", ""),
-           ("pg complete", "black", "light gray", "standout"),
-           ("error", "light red,bold", "default", "bold"),
-           ("label", "default", "default", "")]
 
 # every key named here also works over a vt220 serial line (F1 may not: ? does)
 HEADER = " xenhost installer | F1 or ? help | Esc or Ctrl-B back | Tab next | F10 quit"
@@ -109,7 +100,7 @@ class ThreadDispatcher:
 
 
 def failure_reason(exc):
-    if isinstance(exc, InstallerError):
+    if isinstance(exc, XenhostError):
         return str(exc)
     return "internal error: %s: %s (see %s)" % (type(exc).__name__, exc, LOG_PATH)
 
@@ -125,10 +116,12 @@ class InstallerUI:
     After on_finished(): plan, and with an install_fn also choice ("reboot"/"poweroff"/"shell") and
     error (the failure reason, or None)."""
 
+    HEADER = HEADER
+
     def __init__(self, context, answers=None, image=planmod.DEFAULT_IMAGE, on_finished=None, *, install_fn=None,
-                 check_fn=None, dispatcher=None, atexit_default="reboot", log_path=LOG_PATH, steps=STEPS):
+                 check_fn=None, dispatcher=None, atexit_default=None, log_path=LOG_PATH, steps=STEPS):
         self.context, self.image = context, image
-        self.flow = Flow(steps, context, answers, atexit_default)
+        self.flow = self.make_flow(steps, context, answers, atexit_default)
         self.on_finished = on_finished or self._exit_loop
         self.install_fn = install_fn        # install_fn(plan, runner); raises on failure
         self.check_fn = check_fn            # check_fn(plan): preflight, read-only; raises PreflightError
@@ -139,8 +132,12 @@ class InstallerUI:
         self.progress = None
         self.choice = None
         self.error = None
-        self.frame = urwid.Frame(urwid.SolidFill(" "), header=urwid.AttrMap(urwid.Text(HEADER, wrap="clip"), "header"))
+        self.frame = urwid.Frame(urwid.SolidFill(" "), header=urwid.AttrMap(urwid.Text(self.HEADER, wrap="clip"), "header"))
         self.show(self.flow.start())
+
+    def make_flow(self, steps, context, answers, atexit_default):
+        """The flow the screens fill (the first-boot wizard's asks its own sections)."""
+        return Flow(steps, context, answers, atexit_default)
 
     @property
     def screen(self):
@@ -174,7 +171,7 @@ class InstallerUI:
         except AnswerFileError as exc:
             found = exc.problems or [str(exc)]
             return self.screen.fail("Not valid yet:\n" + "\n".join(fix_hint(p) for p in found))
-        except InstallerError as exc:
+        except XenhostError as exc:
             return self.screen.fail(str(exc))
         if self.check_fn is None:
             return self.proceed()
@@ -188,7 +185,7 @@ class InstallerUI:
         try:
             self.check_fn(self.plan)
         except BaseException as exc:    # anything, so the screen never hangs on "Checking"
-            log.error("not starting: %s", exc, exc_info=not isinstance(exc, InstallerError))
+            log.error("not starting: %s", exc, exc_info=not isinstance(exc, XenhostError))
             self.dispatcher.post(self.refuse, summary, exc)
         else:
             self.dispatcher.post(self.proceed)
@@ -216,13 +213,13 @@ class InstallerUI:
     def _work(self):
         """Runs on the worker thread (inline in tests): never touches widgets directly."""
         post, progress = self.dispatcher.post, self.progress
-        runner = TaskRunner(out=_Discard(),
+        runner = TaskSequence(out=_Discard(),
                             on_progress=lambda *a: post(progress.start_step, *a),
                             on_task_done=lambda *a: post(progress.step_done, *a))
         try:
             self.install_fn(self.plan, runner)
         except BaseException as exc:    # anything, so the screen never hangs on "installing"
-            if isinstance(exc, InstallerError):
+            if isinstance(exc, XenhostError):
                 log.error("installation failed: %s", exc)
             else:
                 log.exception("internal error")
@@ -248,24 +245,11 @@ class InstallerUI:
         raise urwid.ExitMainLoop()
 
 
-def terminal_colors(fd=1):
-    """16, or 1 (the palette's mono column) on a terminal without colour: systemd gives a serial
-    /dev/console TERM=vt220, whose terminfo has none. curses reads terminfo once per process."""
-    try:
-        curses.setupterm(os.environ.get("TERM") or "dumb", fd)
-        return 16 if curses.tigetnum("colors") >= 8 else 1
-    except Exception:                   # unknown terminal or no terminfo: mono is always readable
-        return 1
-
-
 def _main_loop(ui, dispatcher=None):
     def unhandled(key):
         if key == "f10" and ui.phase == "input":      # quitting mid-install would leave a half-written disk
             raise urwid.ExitMainLoop()
-    terminal.ensure_size(sys.stdout.fileno())
-    screen = urwid.raw_display.Screen()
-    screen.set_terminal_properties(colors=terminal_colors())
-    loop = urwid.MainLoop(ui.frame, PALETTE, screen=screen, unhandled_input=unhandled)
+    loop = terminal.main_loop(ui.frame, unhandled)
     if dispatcher:
         dispatcher.attach(loop)
     return loop
@@ -278,7 +262,7 @@ def make_context(probe, host=None, commands=None, keymap=None, network_device=No
     if find_existing:
         try:
             existing = list(find_existing())
-        except InstallerError as exc:   # still installable; the disk screen shows each disk's contents
+        except XenhostError as exc:   # still installable; the disk screen shows each disk's contents
             log.warning("could not look for existing installs: %s", exc)
     return Context(disks=probe.list_disks(), boot_media=probe.boot_media(), existing=existing,
                    nics=list(host.nics) if host else [], keymaps=catalog.keymaps(), zones=zones_by_region(),
@@ -290,7 +274,7 @@ def preflight_check(probe, host):
     return lambda plan: preflight.run(plan, probe, host)
 
 
-def run_interactive(probe, install_fn, image=planmod.DEFAULT_IMAGE, atexit_default="reboot", log_path=LOG_PATH, *,
+def run_interactive(probe, install_fn, image=planmod.DEFAULT_IMAGE, atexit_default=None, log_path=LOG_PATH, *,
                     host=None, answers=None, commands=None, keymap=None, network_device=None):
     """The whole interactive install on the terminal. answers: an answer file's partial answers (ask
     only the sections missing or listed in interactive-sections); host: host.HostFacts (the NICs);

@@ -2,10 +2,12 @@
 or kept and replaced (upgrade, restore)."""
 import urwid
 
-from ..layout import MIN_DISK_BYTES
-from .widgets import GiB, ChoiceScreen, Screen, gib
+from xenhost_common.ui.widgets import GiB, ChoiceScreen, Screen, gib
 
-ROW_WIDTH = 70              # a disk row inside a button on an 80-column console
+from ..answers.declared import given
+from ..layout import MIN_DISK_BYTES
+
+ROW_WIDTH = 64              # a disk row in the dialog's list on an 80-column console ("[ ] " before it)
 
 
 def contents(disk):
@@ -14,7 +16,7 @@ def contents(disk):
 
 
 def disk_row(disk):
-    return ("%-12s %10s  %-18.18s %s" % (disk.path, gib(disk.size), disk.model or "", contents(disk)))[:ROW_WIDTH]
+    return ("%-12s %9s %-16.16s %s" % (disk.path, gib(disk.size), disk.model or "", contents(disk)))[:ROW_WIDTH]
 
 
 def disk_line(flow, path):
@@ -78,11 +80,11 @@ class GuestDisksScreen(Screen):
         chosen = set(disk.get("guest", []))
         self.boxes = [(d.path, urwid.CheckBox(disk_row(d), state=d.path in chosen)) for d in flow.context.disks
                       if d.path != disk.get("primary") and d.path not in flow.context.boot_media]
-        rows = [urwid.Text("Choose extra disks for the virtual machines' storage (optional):"), urwid.Divider()]
-        rows += [urwid.AttrMap(box, None, focus_map="focus") for _p, box in self.boxes]
+        rows = [urwid.AttrMap(box, None, focus_map="focus") for _p, box in self.boxes]
         if not self.boxes:
-            rows.append(urwid.Text("  No other disks: the storage repository uses the primary disk's free space."))
-        super().__init__(rows, on_back=back, focus_buttons=True)
+            rows.append(urwid.Text("No other disks: the storage repository uses the primary disk's free space."))
+        super().__init__(rows, on_back=back, focus_buttons=True, framed=True,
+                         intro="Tick extra disks for the virtual machines' storage (optional):")
 
     def submit(self):
         disk = dict(self.flow.answers.get("disk") or {})
@@ -100,7 +102,7 @@ class StorageScreen(ChoiceScreen):
 
     def __init__(self, flow, done, back):
         self.flow, self.done = flow, done
-        current = (flow.answers.get("storage") or {}).get("type", "lvm")
+        current = given(flow.answers, "storage.type")
         super().__init__("Local storage repository type:", self.CHOICES, self.choose, current=current, on_back=back)
 
     def choose(self, kind):
@@ -116,8 +118,7 @@ def _existing(flow):
 def erase_rows(flow):
     disk = flow.answers.get("disk") or {}
     paths = [disk.get("primary")] + list(disk.get("guest", []))
-    return ([urwid.Text("These disks will be ERASED (every partition and filesystem on them):"), urwid.Divider()]
-            + [urwid.Text("  " + disk_line(flow, p)) for p in paths if p])
+    return [urwid.Text(disk_line(flow, p)) for p in paths if p]
 
 
 def upgrade_rows(flow):
@@ -151,12 +152,15 @@ class ConfirmScreen(Screen):
             "\"Continue\" for an upgrade or restore) only moves on; nothing is written until you start "
             "the installation on the summary screen. Back is the default button here.")
     ROWS = {"install": erase_rows, "upgrade": upgrade_rows, "restore": restore_rows}
+    INTROS = {"install": "These disks will be ERASED (every partition and filesystem on them):",
+              "upgrade": "The upgrade replaces the system and keeps your data:",
+              "restore": "The restore brings the backed-up system back:"}
 
     def __init__(self, flow, done, back):
         self.done = done
         rows = self.ROWS[flow.mode](flow) + [urwid.Divider(), urwid.Text("Nothing has been written yet.")]
         label = "Erase and continue" if flow.mode == "install" else "Continue"
-        super().__init__(rows, on_back=back, next_label=label, back_first=True)
+        super().__init__(rows, on_back=back, next_label=label, back_first=True, intro=self.INTROS[flow.mode])
 
     def submit(self):
         self.done()

@@ -9,7 +9,8 @@ import logging
 import os
 from dataclasses import dataclass, field
 
-from ..answers.validation import interactive_sections
+from ..answers.declared import default, interactive_sections
+from . import checks
 
 log = logging.getLogger(__name__)
 
@@ -70,12 +71,12 @@ def _drop(answers, key):
 
 
 class Flow:
-    def __init__(self, steps, context, answers=None, atexit_default="reboot"):
+    def __init__(self, steps, context, answers=None, atexit_default=None):
         self.steps, self.context = steps, context
         self.given = copy.deepcopy(answers or {})
         self.answers = copy.deepcopy(self.given)
         self.answers["version"] = 1
-        self.answers.setdefault("atexit", atexit_default)
+        self.answers.setdefault("atexit", atexit_default or default("atexit"))
         self.asked = sections_to_ask(self.given)
         self.state = {}                 # screen-only choices that are not answers (time zone region)
         self.path = []                  # indices of the steps shown, for Back
@@ -120,6 +121,10 @@ class Flow:
         self.asked |= set(sections)
         here = self.path[-1]
         self.path = [i for i in range(here) if self.shown(self.steps[i])] + [here]
+
+    def problems(self, update):
+        """What is wrong with update (answer keys -> values), by the answer file's rules (checks.py)."""
+        return checks.problems(self.answers, update)
 
     def final_answers(self):
         """The answers to validate and install from: keys of steps that do not apply to the chosen

@@ -1,15 +1,18 @@
 """Root password, management NIC, IPv4 (DHCP or static, optional VLAN), host name and DNS."""
 import urwid
 
+from xenhost_common.ui.widgets import ChoiceScreen, EnterRadio, Screen, field, field_text, words
+
 from ..host import pick_nic
 from ..password import hash_password
-from ..plan import DEFAULT_HOSTNAME
+from ..answers.declared import default, given
 from . import checks
-from .widgets import ChoiceScreen, EnterRadio, Screen, field, field_text, words
 
 
 class PasswordScreen(Screen):
     TITLE = "Root password"
+    INTRO = "Type the root password twice (it is not shown), or leave it to the first boot."
+    OFFER_ASK = True            # the first-boot wizard, which is that question, does not offer it
     HELP = ("The password of the root account of the installed host, for the console and SSH. Type it "
             "twice; it is never shown and is kept only as a SHA-512 hash (logs and the saved answers "
             "have it redacted). Or tick \"ask at first boot\": the host then asks for it on its console "
@@ -20,12 +23,15 @@ class PasswordScreen(Screen):
         self.first = field("Root password: ", mask="*")
         self.second = field("Again:         ", mask="*")
         self.given = flow.answers.get("root-password") or {}
-        self.ask = urwid.CheckBox("Ask for the root password at first boot instead",
-                                  state=bool(self.given.get("ask-at-first-boot")))
-        rows = [self.first, self.second, urwid.Divider(), urwid.AttrMap(self.ask, None, focus_map="focus")]
+        rows = [self.first, self.second]
+        self.ask = None
+        if self.OFFER_ASK:
+            self.ask = urwid.CheckBox("Ask for the root password at first boot instead",
+                                      state=bool(self.given.get("ask-at-first-boot")))
+            rows += [urwid.Divider(), urwid.AttrMap(self.ask, None, focus_map="focus")]
         if self.keeps_given():
             rows += [urwid.Divider(), urwid.Text("A password is already set: leave both fields empty to keep it.")]
-        super().__init__(rows, on_back=back)
+        super().__init__(rows, on_back=back, intro=self.INTRO)
 
     def keeps_given(self):
         return "hash" in self.given or "plaintext" in self.given
@@ -37,7 +43,7 @@ class PasswordScreen(Screen):
     def submit(self):
         a, b = self.first.get_edit_text(), self.second.get_edit_text()
         self.clear()                    # never keep the plaintext in widgets
-        if self.ask.get_state():
+        if self.ask is not None and self.ask.get_state():
             return self.accept({"ask-at-first-boot": True})
         if not a and not b and self.keeps_given():
             return self.accept(self.given)
@@ -71,7 +77,8 @@ class NicScreen(ChoiceScreen):
         self.flow, self.done = flow, done
         nics = flow.context.nics
         choices = [(nic_label(n), n.name) for n in nics] + [("auto: the first interface with link", "auto")]
-        given = (flow.answers.get("network") or {}).get("interface") or flow.context.network_device or "auto"
+        given = (flow.answers.get("network") or {}).get("interface") or flow.context.network_device \
+            or default("network.interface")
         chosen = pick_nic(given, nics)
         intro = ("Choose the management interface:" if nics else
                  "No network interface was found: check the cabling or the NIC's driver, or go on with auto.")
@@ -93,15 +100,15 @@ class AddressScreen(Screen):
         self.flow, self.done = flow, done
         net = flow.answers.get("network") or {}
         group = []
-        self.dhcp = EnterRadio(group, "DHCP (automatic)", state=net.get("mode", "dhcp") == "dhcp")
-        self.static = EnterRadio(group, "Static address:", state=net.get("mode") == "static")
+        self.dhcp = EnterRadio(group, "DHCP (automatic)", state=given(flow.answers, "network.mode") == "dhcp")
+        self.static = EnterRadio(group, "Static address:", state=given(flow.answers, "network.mode") == "static")
         self.address = field("    Address/prefix: ", net.get("address", ""))
         self.gateway = field("    Gateway:        ", net.get("gateway", ""))
         self.vlan = field("VLAN tag (empty: none): ", str(net.get("vlan", "")))
-        rows = [urwid.Text("How does the management interface get its IPv4 address?"), urwid.Divider(),
-                urwid.AttrMap(self.dhcp, None, focus_map="focus"), urwid.AttrMap(self.static, None, focus_map="focus"),
+        rows = [urwid.AttrMap(self.dhcp, None, focus_map="focus"), urwid.AttrMap(self.static, None, focus_map="focus"),
                 self.address, self.gateway, urwid.Divider(), self.vlan]
-        super().__init__(rows, on_back=back, focus=2 if self.dhcp.get_state() else 3)
+        super().__init__(rows, on_back=back, focus=0 if self.dhcp.get_state() else 1,
+                         intro="How does the management interface get its IPv4 address?")
 
     def advance(self):
         row = self.focused()
@@ -137,11 +144,11 @@ class HostnameScreen(Screen):
     def __init__(self, flow, done, back):
         self.flow, self.done = flow, done
         net = flow.answers.get("network") or {}
-        self.hostname = field("Host name:   ", flow.answers.get("hostname", DEFAULT_HOSTNAME))
-        hint = "(empty: DHCP's only)" if net.get("mode", "dhcp") == "dhcp" else "(e.g. 192.0.2.53)"
+        self.hostname = field("Host name:   ", given(flow.answers, "hostname"))
+        hint = "(empty: DHCP's only)" if given(flow.answers, "network.mode") == "dhcp" else "(e.g. 192.0.2.53)"
         self.dns = field("DNS servers: ", " ".join(net.get("dns", [])))
         rows = [self.hostname, urwid.Divider(), self.dns, urwid.Text("             " + hint)]
-        super().__init__(rows, on_back=back)
+        super().__init__(rows, on_back=back, intro="Name this host; DNS servers are optional.")
 
     def submit(self):
         net = dict(self.flow.answers.get("network") or {})

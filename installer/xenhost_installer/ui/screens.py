@@ -3,7 +3,7 @@ started); each has F1 help. The input screens are in start_, disk_, host_, time_
 summary_screen.py; their order is app.STEPS."""
 import urwid
 
-from .widgets import Screen, button
+from xenhost_common.ui.widgets import Screen, button, item
 
 FINISHED_SHOWN = 10         # finished steps listed on the progress screen (fits 80x24)
 
@@ -16,8 +16,8 @@ class CheckingScreen(Screen):
             "on the summary with the screen to fix it on.")
 
     def __init__(self):
-        super().__init__([urwid.Text("Checking the disks, the network interface and the dom0 image (read-only) ...")],
-                         next_label=None)
+        super().__init__([], next_label=None,
+                         intro="Checking the disks, the network interface and the dom0 image (read-only) ...")
 
 
 class ProgressScreen(Screen):
@@ -36,31 +36,32 @@ class ProgressScreen(Screen):
         self.finished_text = urwid.Text("", wrap="clip")    # one row per step, however long its text
         self.total = 0
         self.current_step = None        # "[ n/N] text" of the step running now
-        rows = [urwid.Text("%s on %s. Do not power off." % (doing, disk_path)), urwid.Divider(),
-                self.bar, urwid.Divider(), self.current, urwid.Divider(), urwid.Text("Finished steps:"),
+        rows = [self.bar, urwid.Divider(), self.current, urwid.Divider(), urwid.Text("Finished steps:"),
                 self.finished_text]
-        super().__init__(rows, next_label=None)
+        super().__init__(rows, next_label=None, intro="%s on %s. Do not power off." % (doing, disk_path))
 
     def _label(self, n, total, text):
         return "[%*d/%d] %s" % (len(str(total)), n, total, text)
 
-    def start_step(self, n, total, text):
-        self.total = total
-        self.bar.done = total
-        self.bar.set_completion(n - 1)
-        self.current_step = self._label(n, total, text)
+    def start_step(self, progress):
+        """progress: xenhost_common.tasks.Progress; the bar follows the weights, not the task count."""
+        self.total = progress.total
+        self.bar.done = 1000
+        self.bar.set_completion(round(progress.fraction * 1000))
+        self.current_step = self._label(progress.number, progress.total, progress.text)
         self.current.set_text("Now: " + self.current_step + " ...")
 
-    def step_done(self, n, total, text, elapsed):
-        self.total = total
-        self.bar.done = total
-        self.bar.set_completion(n)
+    def step_done(self, progress, elapsed):
+        self.total = progress.total
+        self.bar.done = 1000
+        self.bar.set_completion(round(progress.fraction * 1000))
         self.current_step = None
-        self.finished.append("  %s  done (%.1fs)" % (self._label(n, total, text), elapsed))
+        self.finished.append("  %s  done (%.1fs)" % (self._label(progress.number, progress.total, progress.text),
+                                                      elapsed))
         hidden = len(self.finished) - FINISHED_SHOWN
         lines = (["  ... %d more" % hidden] if hidden > 0 else []) + self.finished[-FINISHED_SHOWN:]
         self.finished_text.set_text("\n".join(lines))
-        if n == total:
+        if progress.number == progress.total:
             self.current.set_text("All steps done.")
 
 
@@ -74,12 +75,10 @@ class DoneScreen(Screen):
 
     def __init__(self, on_choose, default="reboot", log_path="/tmp/xenhost-installer.log"):
         self.HELP = self.HELP % log_path
-        rows = [urwid.Text("Installation complete."), urwid.Text("Remove the installation medium, then reboot."),
-                urwid.Divider()]
-        first = len(rows)
         values = [v for _l, v in self.CHOICES]
-        rows += [button(label, on_choose, value) for label, value in self.CHOICES]
-        super().__init__(rows, next_label=None, focus=first + (values.index(default) if default in values else 0))
+        rows = [item(label, on_choose, value) for label, value in self.CHOICES]
+        super().__init__(rows, next_label=None, focus=values.index(default) if default in values else 0,
+                         framed=True, intro="Installation complete. Remove the installation medium, then reboot.")
 
 
 class FailedScreen(Screen):
@@ -92,9 +91,8 @@ class FailedScreen(Screen):
 
     def __init__(self, reason, log_path, on_choose, step=None):
         self.HELP = self.HELP % log_path
-        rows = [urwid.AttrMap(urwid.Text("Installation FAILED" + (" at step %s" % step if step else "") + ":"),
-                              "error"),
-                urwid.Text(reason), urwid.Divider(),
+        rows = [urwid.Text(reason), urwid.Divider(),
                 urwid.Text("The log is %s. The machine will not be rebooted." % log_path), urwid.Divider()]
         rows += [button(label, on_choose, value) for label, value in self.CHOICES]
-        super().__init__(rows, next_label=None, focus=len(rows) - len(self.CHOICES))
+        super().__init__(rows, next_label=None, focus=len(rows) - len(self.CHOICES),
+                         intro=("Installation FAILED" + (" at step %s" % step if step else "") + ":"))

@@ -3,9 +3,10 @@ import logging
 
 import urwid
 
-from ..answers.catalog import DEFAULT_KEYMAP
-from ..errors import InstallerError
-from .widgets import ChoiceScreen, Screen, gib
+from xenhost_common.ui.widgets import ChoiceScreen, Screen, gib
+
+from ..answers.declared import default
+from ..errors import XenhostError
 
 log = logging.getLogger(__name__)
 
@@ -19,9 +20,10 @@ class KeymapScreen(ChoiceScreen):
     def __init__(self, flow, done, back):
         self.flow, self.done = flow, done
         keymaps = flow.context.keymaps
-        current = flow.answers.get("keymap") or flow.context.keymap_default or DEFAULT_KEYMAP
+        current = flow.answers.get("keymap") or flow.context.keymap_default or default("keymap")
         choices = [("%-22s %s" % (name, km.title), name) for name, km in keymaps.items()]
-        super().__init__("Choose the keyboard layout:", choices, self.choose, current=current,
+        super().__init__("Choose the keyboard layout of this console (a letter jumps to it):", choices,
+                         self.choose, current=current,
                          on_back=back)
 
     def choose(self, name):
@@ -36,7 +38,7 @@ def load_keymap(commands, name):
         return
     try:
         commands.run(["loadkeys", name])
-    except InstallerError as exc:
+    except XenhostError as exc:
         log.warning("loadkeys %s: %s (fine on a serial console)", name, exc)
 
 
@@ -51,15 +53,15 @@ class WelcomeScreen(Screen):
         self.done = done
         ctx = flow.context
         linked = sum(1 for n in ctx.nics if n.carrier)
-        rows = [urwid.Text("Welcome to the xenhost installer."), urwid.Divider(),
-                urwid.Text("This machine: %d disk%s (%s), %d network interface%s (%d with link)."
+        rows = [urwid.Text("This machine: %d disk%s (%s), %d network interface%s (%d with link)."
                            % (len(ctx.disks), "" if len(ctx.disks) == 1 else "s",
                               gib(sum(d.size for d in ctx.disks)), len(ctx.nics),
                               "" if len(ctx.nics) == 1 else "s", linked)),
                 urwid.Divider()]
         rows += [urwid.Text("Found: %s." % e.describe()) for e in ctx.existing]
         rows.append(urwid.Text("Nothing is written to any disk before you confirm on the summary screen."))
-        super().__init__(rows, on_back=back, focus_buttons=True)
+        super().__init__(rows, on_back=back, focus_buttons=True,
+                         intro="Welcome to the xenhost installer: Next begins, F1 explains any screen.")
 
     def submit(self):
         self.done()

@@ -1,10 +1,10 @@
 """The last screen before anything is written: every answer, the password never shown."""
 import urwid
 
-from ..answers.catalog import DEFAULT_KEYMAP, DEFAULT_TIMEZONE
-from ..plan import DEFAULT_HOSTNAME
+from xenhost_common.ui.widgets import Screen
+
+from ..answers.declared import default, given
 from .disk_screens import disk_brief
-from .widgets import Screen
 
 
 def _password(pw):
@@ -13,8 +13,9 @@ def _password(pw):
     return "asked at first boot" if pw.get("ask-at-first-boot") else "set (not shown)"
 
 
-def _network(net):
-    text = "%s, %s" % (net.get("interface", "auto"), net.get("mode", "dhcp").upper())
+def network_text(net):
+    text = "%s, %s" % (net.get("interface") or default("network.interface"),
+                       (net.get("mode") or default("network.mode")).upper())
     if net.get("mode") == "static":
         text += " %s via %s" % (net.get("address"), net.get("gateway"))
     if net.get("vlan"):
@@ -22,11 +23,11 @@ def _network(net):
     return text
 
 
-def _dns(net):
-    given = " ".join(net.get("dns") or [])
-    if net.get("mode", "dhcp") != "dhcp":
-        return given or "none"
-    return given + " and DHCP's" if given else "from DHCP"
+def dns_text(net):
+    listed = " ".join(net.get("dns") or [])
+    if (net.get("mode") or default("network.mode")) != "dhcp":
+        return listed or "none"
+    return listed + " and DHCP's" if listed else "from DHCP"
 
 
 def install_lines(flow):
@@ -35,12 +36,12 @@ def install_lines(flow):
     guests = disk.get("guest") or []
     return [("Erase, install on", disk_brief(flow, disk.get("primary")))] + \
         [("Erase, guest disk", disk_brief(flow, g)) for g in guests] + [
-        ("Storage type", ((a.get("storage") or {}).get("type") or "lvm").upper()),
+        ("Storage type", given(a, "storage.type").upper()),
         ("Root password", _password(a.get("root-password"))),
-        ("Management NIC", _network(net)),
-        ("Host name", a.get("hostname", DEFAULT_HOSTNAME)),
-        ("DNS servers", _dns(net)),
-        ("Time zone", a.get("timezone", DEFAULT_TIMEZONE)),
+        ("Management NIC", network_text(net)),
+        ("Host name", given(a, "hostname")),
+        ("DNS servers", dns_text(net)),
+        ("Time zone", given(a, "timezone")),
         ("NTP servers", " ".join(a.get("ntp-servers") or []) or "Debian's pool (default)")]
 
 
@@ -61,11 +62,11 @@ class SummaryScreen(Screen):
     def __init__(self, flow, done, back):
         self.done = done
         lines = (install_lines if flow.mode == "install" else keep_lines)(flow)
-        lines += [("Keyboard", flow.answers.get("keymap", DEFAULT_KEYMAP)),
-                  ("When finished", flow.answers.get("atexit", "reboot"))]
+        lines += [("Keyboard", given(flow.answers, "keymap")),
+                  ("When finished", given(flow.answers, "atexit"))]
         rows = [urwid.Text("%-18s %s" % (label + ":", value)) for label, value in lines]
-        rows += [urwid.Divider(), urwid.Text("%s starts writing to the disks above." % self.VERB[flow.mode])]
-        super().__init__(rows, on_back=back, next_label=self.VERB[flow.mode], focus_buttons=True)
+        super().__init__(rows, on_back=back, next_label=self.VERB[flow.mode], focus_buttons=True,
+                         intro="Check the answers: %s starts writing to the disks below." % self.VERB[flow.mode])
 
     def submit(self):
         self.done()

@@ -1,8 +1,10 @@
 """Time zone (region, then city, from the machine's tz database) and NTP servers."""
 import urwid
 
-from ..answers.catalog import DEFAULT_TIMEZONE, timezones
-from .widgets import ChoiceScreen, EnterRadio, Screen, field, words
+from xenhost_common.ui.widgets import ChoiceScreen, EnterRadio, Screen, field, words
+
+from ..answers.catalog import timezones
+from ..answers.declared import default
 
 # The tz database's geographic areas; the rest (Etc/, US/, legacy names) are aliases kept for old systems.
 REGIONS = ("Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe", "Indian",
@@ -20,7 +22,7 @@ def zones_by_region(names=None):
 
 
 def _split(timezone):
-    region, _sep, city = (timezone or DEFAULT_TIMEZONE).partition("/")
+    region, _sep, city = (timezone or default("timezone")).partition("/")
     return region, city
 
 
@@ -83,10 +85,10 @@ class NtpScreen(Screen):
         self.default = EnterRadio(group, "Default: Debian's pool (debian.pool.ntp.org)", state=not servers)
         self.custom = EnterRadio(group, "Custom servers:", state=bool(servers))
         self.servers = field("    Servers: ", " ".join(servers))
-        rows = [urwid.Text("Where should the host get the time from?"), urwid.Divider(),
-                urwid.AttrMap(self.default, None, focus_map="focus"), urwid.AttrMap(self.custom, None, focus_map="focus"),
+        rows = [urwid.AttrMap(self.default, None, focus_map="focus"), urwid.AttrMap(self.custom, None, focus_map="focus"),
                 self.servers]
-        super().__init__(rows, on_back=back, focus=3 if servers else 2)
+        super().__init__(rows, on_back=back, focus=1 if servers else 0,
+                         intro="Where should the host get the time from?")
 
     def advance(self):
         row = self.focused()

@@ -3,6 +3,8 @@
 set -euo pipefail
 # First boot applies the installer's data; networkd then runs the management bridge.
 systemctl enable xenhost-firstboot.service systemd-networkd.service
+# The toolstack at every boot: SRs attached, VM states resynced, auto_poweron VMs started.
+systemctl enable xenhost-autostart.service
 systemctl set-default multi-user.target
 # Identity is per host: made on first boot, never baked into the image.
 : > /etc/machine-id

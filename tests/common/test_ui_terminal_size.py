@@ -1,7 +1,7 @@
 import os
 import pty
 
-from xenhost_installer.ui import terminal
+from xenhost_common.ui import terminal
 
 
 def test_a_terminal_without_size_gets_80x24():

@@ -1,7 +1,10 @@
-"""The Screen every installer screen is built from, and the few widgets they share.
+"""The Screen every console screen (installer, first-boot wizard) is built from, and the few widgets
+they share.
 
-A Screen is a titled box: a scrolling body (choices, fields), one error line and a button row
-(Next / Back / Help). Keys, the same on a VGA console and a vt220 serial line:
+A Screen is a centred dialog (at most DIALOG_WIDTH x DIALOG_HEIGHT, smaller terminals get all of
+it): a title in its top border, a one-line explanation, a bounded list or form that scrolls inside
+the dialog, one error line and a button row at the bottom (Next / Back / Help). Keys, the same on a
+VGA console and a vt220 serial line:
   F1 or ?      help (? only outside text fields, where it is typed)  -- F1 may not cross a serial line
   Esc, Ctrl-B  back (Ctrl-B because a lone Esc waits for an escape sequence on serial)
   Enter        chooses a list item / moves to the next field; on the last field it presses Next
@@ -9,9 +12,8 @@ A Screen is a titled box: a scrolling body (choices, fields), one error line and
 Screens are plain widgets (no terminal access), so tests drive them with keypress(size, key)."""
 import urwid
 
-from . import checks
-
 GiB = 1024 ** 3
+DIALOG_WIDTH, DIALOG_HEIGHT = 76, 22     # 80x24 with the key header: the dialog fills it, margins kept
 HELP_KEYS = ("f1", "?")
 BACK_KEYS = ("esc", "ctrl b")
 HELP_RETURN = "Press F1, ?, Esc or Enter to return."
@@ -21,6 +23,35 @@ def button(label, callback, *user_args):
     b = urwid.Button(label)
     urwid.connect_signal(b, "click", lambda _b: callback(*user_args))
     return urwid.AttrMap(b, None, focus_map="focus")
+
+
+class ListItem(urwid.Button):
+    """One row of a list: the label alone, highlighted when focused (no "< >" around it, which made
+    a list look like a wall of buttons)."""
+
+    def __init__(self, label):
+        super().__init__(label)
+        self._w = self._label            # the SelectableIcon: cursor on the row's first column
+
+
+def item(label, callback, *user_args):
+    row = ListItem(label)
+    urwid.connect_signal(row, "click", lambda _b: callback(*user_args))
+    return urwid.AttrMap(row, None, focus_map="focus")
+
+
+class Centred(urwid.Overlay):
+    """A dialog centred on a blank background, as large as it may be up to width x height."""
+
+    def __init__(self, dialog, width=DIALOG_WIDTH, height=DIALOG_HEIGHT):
+        super().__init__(dialog, urwid.SolidFill(" "), "center", width, "middle", height)
+        self.max_size = (width, height)
+
+    def calculate_padding_filler(self, size, focus):
+        cols, rows = size
+        width, height = min(self.max_size[0], cols), min(self.max_size[1], rows)
+        left, top = (cols - width) // 2, (rows - height) // 2
+        return left, cols - width - left, top, rows - height - top
 
 
 def field(caption, text="", mask=None):
@@ -52,12 +83,16 @@ def gib(size):
 
 class Screen(urwid.WidgetWrap):
     """TITLE is the screen's stable name (the box's top line; the e2e test waits for it).
-    next_label: the Next button's text, or None for screens where choosing an item moves on."""
+    next_label: the Next button's text, or None for screens where choosing an item moves on.
+    intro: the one line saying what to do, fixed above the body; framed: the body is a list, drawn
+    in its own box so that it reads as one bounded list; after: rows shown under it."""
     TITLE = ""
     HELP = ""
 
-    def __init__(self, rows, on_back=None, next_label="Next", focus=None, focus_buttons=False, back_first=False):
+    def __init__(self, rows, on_back=None, next_label="Next", focus=None, focus_buttons=False, back_first=False,
+                 intro=None, framed=False, after=()):
         self.on_back = on_back
+        self.intro = intro
         self.walker = urwid.SimpleFocusListWalker(rows)
         selectable = [i for i, w in enumerate(rows) if w.selectable()]
         if focus is None and selectable:
@@ -70,17 +105,26 @@ class Screen(urwid.WidgetWrap):
             buttons.insert(0 if back_first else len(buttons), button("Back", on_back))
         buttons.append(button("Help", self.show_help))
         self.buttons = urwid.Columns([(len(b.base_widget.label) + 4, b) for b in buttons], dividechars=2)
+        body = urwid.ListBox(self.walker)
+        if framed:
+            body = urwid.LineBox(urwid.Padding(body, left=1, right=1))
+        if after:           # notes under the list (not part of it): "No usable disk: ..."
+            body = urwid.Pile([body] + [("pack", w) for w in after])
         # the error line doubles as the blank line above the buttons
-        self.pile = urwid.Pile([urwid.ListBox(self.walker), ("pack", urwid.AttrMap(self.error, "error")),
-                                ("pack", self.buttons)])
+        self.pile = urwid.Pile([body, ("pack", urwid.AttrMap(self.error, "error")), ("pack", self.buttons)])
         if focus_buttons or back_first or not selectable:
             self.pile.focus_position = 2
-        self._main = urwid.LineBox(urwid.Padding(self.pile, left=1, right=1), title=self.TITLE)
-        self._help = urwid.LineBox(urwid.Padding(urwid.ListBox(urwid.SimpleFocusListWalker(
+        head = [("pack", urwid.Text(intro)), ("pack", urwid.Divider())] if intro else []
+        self._main = Centred(urwid.LineBox(urwid.Padding(urwid.Pile(head + [self.pile]), left=1, right=1),
+                                           title=self.TITLE))
+        self._help = Centred(urwid.LineBox(urwid.Padding(urwid.ListBox(urwid.SimpleFocusListWalker(
             [urwid.Text(self.help_text()), urwid.Divider(), urwid.Text(HELP_RETURN)])), left=1, right=1),
-            title="Help: " + self.TITLE)
+            title="Help: " + self.TITLE))
         self.showing_help = False
         super().__init__(self._main)
+
+    def intro_text(self):
+        return self.intro
 
     def help_text(self):
         keys = "\n\nOn this screen Esc or Ctrl-B goes back to the previous one." if self.on_back else ""
@@ -97,9 +141,9 @@ class Screen(urwid.WidgetWrap):
         self.error.set_text(message)
 
     def commit(self, update):
-        """Check update (answer keys -> values) with the answer file's rules; refuse it on the screen,
-        or store it and move on. For screens that have self.flow and self.done."""
-        found = checks.problems(self.flow.answers, update)
+        """Check update (answer keys -> values) with the answer file's rules (flow.problems); refuse it
+        on the screen, or store it and move on. For screens that have self.flow and self.done."""
+        found = self.flow.problems(update)
         if found:
             return self.fail("\n".join(found))
         self.flow.answers.update(update)
@@ -127,7 +171,7 @@ class Screen(urwid.WidgetWrap):
             return self._tab(size, key)
         if key == "up" and self.in_buttons():
             return self._up_from_buttons(key)
-        key = self._w.keypress(size, key)
+        key = self._move(size, key)
         if key == "enter" and not self.in_buttons():
             self.advance()
             return None
@@ -145,9 +189,18 @@ class Screen(urwid.WidgetWrap):
         if not forward:
             moves = ("left", "up") if self.in_buttons() else ("up",)
         for move in moves:
-            if self._w.keypress(size, move) is None:
+            if self._move(size, move) is None:
                 return None
         return None
+
+    def _move(self, size, key):
+        """Pass key to the dialog; entering the button row from above lands on its first button
+        (urwid would pick the one under the cursor's column, which in a framed list is arbitrary)."""
+        was_in_buttons = self.in_buttons()
+        key = self._w.keypress(size, key)
+        if not was_in_buttons and self.in_buttons():
+            self.buttons.focus_position = 0
+        return key
 
     def _up_from_buttons(self, key):
         """To the last row that takes input (urwid would pick the row at the box's bottom edge,
@@ -185,19 +238,19 @@ class ChoiceScreen(Screen):
     def __init__(self, intro, choices, on_choose, current=None, on_back=None, after=()):
         self.on_choose = on_choose
         self.values = [value for _label, value in choices if value is not None]
-        rows = [urwid.Text(intro), urwid.Divider()] if intro else []
-        first = len(rows)
+        rows = []
+        first = 0
         focus = None
         for label, value in choices:
             if value is None:
-                rows.append(urwid.Text("    " + label))       # lines up with the buttons' text
+                rows.append(urwid.Text("  " + label))         # lines up with the items' text (after the mark)
                 continue
             mark = "*" if value == current else " "
             if focus is None and (value == current or current not in self.values):
                 focus = len(rows)
-            rows.append(button("%s %s" % (mark, label), on_choose, value))
-        rows += list(after)
-        super().__init__(rows, on_back=on_back, next_label=None, focus=focus if focus is not None else first)
+            rows.append(item("%s %s" % (mark, label), on_choose, value))
+        super().__init__(rows, on_back=on_back, next_label=None, focus=focus if focus is not None else first,
+                         intro=intro, framed=True, after=after)
 
     def keypress(self, size, key):
         if not self.showing_help and len(key) == 1 and key.isalnum() and not self.in_buttons():

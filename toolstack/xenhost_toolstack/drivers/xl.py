@@ -8,7 +8,9 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from .errors import XenUnavailable
+from xenhost_common.errors import ProgramMissing
+
+from ..errors import XeError, XenUnavailable
 
 MIB = 1024 * 1024
 
@@ -72,14 +74,24 @@ def xen_version(info):
     return info.get("xen_version", "")
 
 
+def xe_power_state(domain):
+    """xl's states -> xe's power-state: a domain still shutting down is still running."""
+    return {"paused": "paused", "crashed": "crashed"}.get(domain.power_state, "running")
+
+
+class XlFailed(XeError):
+    """An xl operation on one domain failed (the domain is there, or should be)."""
+
+
 class Xl:
     def __init__(self, runner):
         self.runner = runner
 
-    def _run(self, *args):
-        result = self.runner.run(["xl", *args])
-        if result.returncode == 127:
-            raise XenUnavailable("the `xl` command was not found")
+    def _run(self, *args, timeout=None):
+        try:
+            result = self.runner.run(["xl", *args], check=False, timeout=timeout)
+        except ProgramMissing:
+            raise XenUnavailable("the `xl` command was not found") from None
         if result.returncode != 0:
             detail = (result.stderr or result.stdout).strip().splitlines()
             raise XenUnavailable(f"`xl {' '.join(args)}` failed (exit {result.returncode})"
@@ -94,3 +106,29 @@ class Xl:
 
     def domains(self):
         return parse_xl_list(self._run("list", "-v"))
+
+    def _act(self, what, fix, *args, timeout=None):
+        try:
+            result = self.runner.run(["xl", *args], check=False, timeout=timeout)
+        except ProgramMissing:
+            raise XenUnavailable("the `xl` command was not found") from None
+        if not result.ok:
+            detail = (result.stderr or result.stdout).strip().splitlines()[-3:]
+            raise XlFailed(f"{what}: `xl {' '.join(args)}` failed (exit {result.returncode})"
+                           + "".join("\n  " + line for line in detail), fix)
+        return result
+
+    def create(self, config_path):
+        self._act("The VM failed to start", "read the xl messages above and /var/log/xen/", "create",
+                  config_path, timeout=300)
+
+    def shutdown(self, domid, timeout=120):
+        """Clean shutdown, waiting for the domain to go (`-w`)."""
+        self._act("The VM did not shut down cleanly", "retry with --force (xl destroy)", "shutdown", "-w",
+                  str(domid), timeout=timeout)
+
+    def reboot(self, domid):
+        self._act("The VM did not reboot", "retry with --force", "reboot", str(domid), timeout=120)
+
+    def destroy(self, domid):
+        self._act("The domain could not be destroyed", "check `xl list`", "destroy", str(domid), timeout=120)

@@ -1,0 +1,27 @@
+"""What this checkout's last build made, for the slow and e2e tiers: out/iso/build.json (written by
+`./build.py iso`). A missing output is a test failure naming the command that makes it, never a
+skip: a slow test that skips when its inputs were built proves nothing."""
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+RECORD = REPO / "out" / "iso" / "build.json"
+
+
+def built(name):
+    """The path of a build output (iso, dom0_image, installer_packages, dom0_packages)."""
+    if not RECORD.exists():
+        pytest.fail(f"no {RECORD.relative_to(REPO)}: run `./build.py iso` first (ci/e2e.sh does)")
+    path = json.loads(RECORD.read_text()).get(name)
+    if not path or not os.path.exists(path):
+        pytest.fail(f"the build output {name} ({path}) named by {RECORD.relative_to(REPO)} is gone "
+                    f"(cache cleaned?): run `./build.py iso` again")
+    return Path(path)
+
+
+def require_root(what):
+    if os.geteuid() != 0:
+        pytest.fail(f"{what} needs root (loop devices, mounts): run the slow tier as root")

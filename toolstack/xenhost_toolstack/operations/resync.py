@@ -1,0 +1,25 @@
+"""Power state from `xl list`: the database follows what Xen runs, never the other way round.
+
+A domain destroyed behind the toolstack's back (xl destroy, a crash, a host reboot) shows halted
+at the next read, never stuck "running". VMs with an operation in flight (their lock is held)
+are left to that operation. Domains xl knows and the database does not (made with plain `xl
+create`) are not adopted: the toolstack is the only writer of its database.
+"""
+from ..drivers.xl import xe_power_state
+
+
+def resync(ctx):
+    running = {d.uuid: d for d in ctx.xl.domains() if d.uuid}
+    changes = {}
+    for vm in ctx.db.find("vm", {"is-a-template": False, "is-control-domain": False}):
+        domain = running.get(vm["uuid"])
+        state, domid = (xe_power_state(domain), domain.domid) if domain else ("halted", -1)
+        if (vm["power-state"], vm["dom-id"]) != (state, domid):
+            changes[vm["uuid"]] = {"power-state": state, "dom-id": domid}
+    if not changes:
+        return {}
+    with ctx.db.write():   # one write, only when something changed (lists stay read-only)
+        for uuid, change in changes.items():
+            if not ctx.busy(uuid):
+                ctx.db.update("vm", uuid, change)
+    return changes
