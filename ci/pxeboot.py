@@ -43,7 +43,7 @@ def stage(tree: Path, workdir: Path, url: str, hosts: dict[str, str] | None = No
             shutil.rmtree(folder)
         (folder / "answers").mkdir(parents=True)
     for name in SERVED:
-        os.symlink(tree / name, www / name)
+        os.link(tree / name, www / name)    # a rebuild of out/pxe mid-run must not change what is served
     if tamper:
         (www / pxe.DOM0).unlink()
         shutil.copy2(tree / pxe.DOM0, www / pxe.DOM0)

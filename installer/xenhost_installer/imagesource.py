@@ -164,6 +164,7 @@ class ImageSource:
                     done += len(block)
                     progress.update(done)
         except urllib.error.HTTPError as exc:
+            _remove(path + ".partial")
             raise ImageSourceError("cannot fetch dom0 image %s: HTTP %s" % (shown, exc.code),
                                    "check the image URL (image_url= or the answer file's source)")
         except (urllib.error.URLError, OSError) as exc:

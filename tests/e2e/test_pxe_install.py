@@ -127,14 +127,34 @@ def test_tampered_image_is_refused_and_the_disk_is_untouched(pxe_dir, http):
     assert not disk_has_data(disk), "the installer wrote to the disk although the image was refused"
 
 
-def test_two_hosts_from_one_tree_get_their_own_answer_files(pxe_dir, http):
-    hosts = {"52:54:00:00:0a:01": "xh-rack-a", "52:54:00:00:0a:02": "xh-rack-b"}
-    pxeboot.stage(TREE, pxe_dir, http.guest_url,
-                  hosts={mac: ANSWERS.format(password=PASSWORD, hostname=h) for mac, h in hosts.items()})
-    for mac, hostname in hosts.items():
+STATIC = """\
+version: 1
+disk: {{primary: /dev/vda}}
+root-password: {{plaintext: "{password}"}}
+hostname: {hostname}
+network: {{interface: auto, mode: static, address: {address}/24, gateway: 10.0.2.2, dns: [10.0.2.3]}}
+boot: {{xen-extra-args: "bootscrub=0", dom0-extra-args: ""}}
+atexit: reboot
+"""
+
+
+def test_two_hosts_from_one_tree_get_their_own_names_and_addresses(pxe_dir, http):
+    """One tree, two MACs: boot.ipxe picks answers/<mac>.yaml for each; each host comes up with its
+    own host name and static address."""
+    hosts = {"52:54:00:00:0a:01": ("xh-rack-a", "10.0.2.21"), "52:54:00:00:0a:02": ("xh-rack-b", "10.0.2.22")}
+    pxeboot.stage(TREE, pxe_dir, http.guest_url, hosts={
+        mac: STATIC.format(password=PASSWORD, hostname=name, address=address)
+        for mac, (name, address) in hosts.items()})
+    for mac, (hostname, address) in hosts.items():
         disk = create_disk(pxe_dir / f"{hostname}.qcow2", "24G")
         pxe_install(pxe_dir, "bios", disk, http, mac=mac, name=f"{hostname}-installer")
         spec = VMSpec(name=hostname, workdir=pxe_dir, disks=[disk], boot_order="c", mac=mac)
         with VM(spec) as vm:
             vm.expect_phase("first boot", "xenhost-firstboot: done", 1200)
             vm.expect_phase("own host name", f"{hostname} login:", 600)
+            vm.send_line("root")
+            vm.expect_phase("login", "Password:", 60)
+            vm.send_line(PASSWORD)
+            vm.expect_phase("shell", f"root@{hostname}:~# ", 120)
+            vm.send_line("ip -4 -o addr show xenbr0")
+            vm.expect_phase("own address", f"inet {address}/24", 60)
