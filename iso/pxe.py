@@ -188,9 +188,13 @@ def grub_netboot_image(dest: Path) -> Path:
 
 
 def extract_from_iso(iso: Path, path: str, dest: Path) -> Path:
-    run(["xorriso", "-osirrox", "on", "-indev", iso, "-extract", path, dest], capture=True,
+    """Extract to a new file and rename it into place: a server (or test) still reading the old
+    file keeps reading the old one."""
+    partial = dest.with_name(dest.name + ".partial")
+    run(["xorriso", "-osirrox", "on", "-indev", iso, "-extract", path, partial], capture=True,
         fix=f"check that {iso} is the ISO ./build.py iso wrote")
-    dest.chmod(0o644)
+    partial.chmod(0o644)
+    partial.rename(dest)
     return dest
 
 

@@ -16,6 +16,7 @@ ANSWERS = Path(__file__).with_name("answers-bios.yaml")     # whole disk, DHCP, 
 
 def test_iso_under_ovmf_installs_and_the_host_boots(iso_path, e2e_dir, answer_server):
     shutil.copy2(ANSWERS, e2e_dir / "answers.yaml")
+    iso_path = Path(shutil.copy2(iso_path, e2e_dir / "xenhost.iso"))    # a rebuild meanwhile must not change it
     disk = create_disk(e2e_dir / "disk.qcow2", "24G")
     spec = VMSpec(name="iso-uefi", workdir=e2e_dir, disks=[disk], cdrom=iso_path, boot_order="d", uefi=True,
                   no_reboot=True)

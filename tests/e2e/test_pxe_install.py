@@ -67,7 +67,7 @@ def pxe_install(workdir, firmware, disk, http, mac="", name="installer"):
         first, loaded = http.first("/installer-kernel"), http.first("/installer-root.cpio", "done")
         booted = vm.phases.pop("PXE boot to installer")
         if first and loaded:            # the loader's share, timed by the HTTP server
-            vm.phases["firmware, DHCP, TFTP to first HTTP request"] = round(first - start, 1)
+            vm.phases["firmware, DHCP, TFTP, boot config to the kernel request"] = round(first - start, 1)
             vm.phases["loader: kernel and initrds over HTTP"] = round(loaded - first, 1)
             booted -= round(loaded - start, 1)
         vm.phases["kernel, initrd (ISO unpacked) to installer"] = round(booted, 1)
