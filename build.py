@@ -61,7 +61,7 @@ def cmd_iso(args, config) -> int:
     result = build_iso(config)
     print(f"ISO: {result}")
     from iso.pxe import build_pxe
-    build_pxe(config)
+    build_pxe(config, iso=result)       # the PXE tree from the same ISO (README "Serve the PXE tree")
     return 0
 
 

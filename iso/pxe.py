@@ -264,12 +264,12 @@ def _up_to_date(target: Path, source: Path) -> bool:
 
 
 def build_pxe(config: BuildConfig, url: str | None = None, host_specs: list[str] = (),
-              default_answers: str | None = None, progress=print) -> Path:
-    """The ISO (cached when unchanged) and, from it and its dom0 image, out/pxe/."""
+              default_answers: str | None = None, iso: Path | None = None, progress=print) -> Path:
+    """out/pxe/ from the ISO (built, or found cached, unless `iso` is given) and its dom0 image."""
     from .media import build_dom0, build_iso
     hosts = parse_hosts(list(host_specs))
     answers = Path(default_answers) if default_answers else None
     if answers and not answers.is_file():
         raise XenhostBuildError(f"--default-answers {answers}: no such file", "give an existing answer file")
-    iso = build_iso(config, progress)
+    iso = iso or build_iso(config, progress)
     return build_tree(config, iso, build_dom0(config, progress), url or DEFAULT_URL, hosts, answers, progress=progress)
