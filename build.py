@@ -7,8 +7,16 @@
   ./build.py iso              repositories -> dom0 image + installer -> hybrid ISO (out/iso)
                               and the PXE tree (out/pxe)
   ./build.py pxe              the PXE tree only (out/pxe): --url of its HTTP server, --host MAC=FILE
+  ./build.py export-obs DIR   the specs and kiwi descriptions as two OBS projects (osc checkouts)
+  ./build.py export-koji DIR  SRPMs + the `koji build` sequence in build order
+  ./build.py nightly --publish DIR
+                              one commit, checked out clean: build, test, publish a signed
+                              snapshot into DIR/snapshots/ (publish/)
+  ./build.py fetch-snapshot latest --from URL
+                              download a snapshot and verify its signature and every checksum
 """
 import argparse
+import functools
 import logging
 import os
 import sys
@@ -74,6 +82,55 @@ def cmd_pxe(args, config) -> int:
     return 0
 
 
+def cmd_export_obs(args, config) -> int:
+    from export.obs import export_obs
+    result = export_obs(config, Path(args.dir), profile=args.profile, only=set(args.only) or None,
+                        project=args.project)
+    print(result.summary())
+    return 0
+
+
+def cmd_export_koji(args, config) -> int:
+    from export.koji import export_koji
+    print(f"wrote {export_koji(config, Path(args.dir), profile=args.profile)}")
+    return 0
+
+def cmd_nightly(args, config) -> int:
+    from buildlib.signing import Signer
+    from publish.nightly import STEPS, run_nightly
+    from publish.publisher import Publisher, check_destination
+    from publish.retention import Policy
+    dest = Path(args.publish).resolve()
+    check_destination(dest)
+    unknown = set(args.skip) - {s.name for s in STEPS}
+    if unknown:
+        print(f"build.py: error: no nightly step {', '.join(sorted(unknown))}; steps: "
+              f"{', '.join(s.name for s in STEPS)}", file=sys.stderr)
+        return 2
+    progress = functools.partial(print, flush=True)
+    publisher = Publisher(dest, Signer(config), config.repo_root, Policy(finished=args.keep), progress)
+    snapshot = run_nightly(config.repo_root, args.commit, publisher, set(args.skip), progress,
+                           keep_checkout=args.keep_checkout, config=config,
+                           lock_wait=args.lock_wait * 60 if args.lock_wait is not None else None)
+    print(f"snapshot: {snapshot} ({(snapshot / 'STATUS').read_text().strip()})")
+    return 0
+
+
+def cmd_fetch_snapshot(args, config) -> int:
+    import tempfile
+    from buildlib.signing import Signer
+    from publish import fetch_snapshot
+    argv = [args.snapshot, "--from", args.source, *(["--dest", args.dest] if args.dest else []),
+            *(a for name in args.only for a in ("--only", name))]
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.keyring:
+            argv += ["--keyring", args.keyring]
+        else:   # the project key from this build host's cache: trusted without the server
+            signer = Signer(config)
+            argv += ["--keyring", str(signer.export_public(Path(tmp))), "--fingerprint", signer.fingerprint()]
+        return fetch_snapshot.main(argv)
+
+
 def main(argv=None) -> int:
     _reexec_in_venv()
     sys.path.insert(0, str(HERE))
@@ -107,6 +164,33 @@ def main(argv=None) -> int:
                    help="a per-host answer file, chosen by MAC (repeatable)")
     p.add_argument("--default-answers", metavar="FILE", help="the answer file of hosts without their own")
     p.set_defaults(func=cmd_pxe)
+    p = sub.add_parser("export-obs", help="write the OBS packages and images projects into DIR")
+    p.add_argument("dir", metavar="DIR")
+    p.add_argument("--profile", default="default", help="build profile (specs/profiles.yaml)")
+    p.add_argument("--only", action="append", default=[], metavar="NAME", help="only these specs")
+    p.add_argument("--project", help="packages project name (default: export/obs.yaml)")
+    p.set_defaults(func=cmd_export_obs)
+    p = sub.add_parser("export-koji", help="write SRPMs and the koji build sequence into DIR")
+    p.add_argument("dir", metavar="DIR")
+    p.add_argument("--profile", default="default", help="build profile (specs/profiles.yaml)")
+    p.set_defaults(func=cmd_export_koji)
+    p = sub.add_parser("nightly", help="build, test and publish one commit as a snapshot")
+    p.add_argument("--publish", required=True, metavar="DIR", help="the snapshot tree")
+    p.add_argument("--commit", default="HEAD", help="what to build (default HEAD; committed work only)")
+    p.add_argument("--skip", action="append", default=[], metavar="STEP",
+                   help="leave a check out (recorded as not run: the snapshot is FINISHED_INCOMPLETE)")
+    p.add_argument("--keep", type=int, default=30, help="FINISHED snapshots to keep (default 30)")
+    p.add_argument("--keep-checkout", action="store_true", help="leave the build checkout in the cache")
+    p.add_argument("--lock-wait", type=float, metavar="MIN",
+                   help="a step whose machine lock stays busy this long is recorded as not run")
+    p.set_defaults(func=cmd_nightly)
+    p = sub.add_parser("fetch-snapshot", help="download and verify a published snapshot")
+    p.add_argument("snapshot", help="latest, or a snapshot id")
+    p.add_argument("--from", dest="source", required=True, metavar="URL", help="the snapshot tree's URL")
+    p.add_argument("--dest", help="where to put it (default ./<id>)")
+    p.add_argument("--only", action="append", default=[], metavar="PATH")
+    p.add_argument("--keyring", help="verify with this key instead of this host's project key")
+    p.set_defaults(func=cmd_fetch_snapshot)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING)
     try:

@@ -31,6 +31,12 @@ HOST_TOOLS = {
     "qemu-img": ("qemu-utils", "creates virtual disks for tests"),
     "sgdisk": ("gdisk", "partitions disks in installer tests"),
     "lintian": ("lintian", "checks the .deb packages"),
+    "dpkg-buildpackage": ("dpkg-dev", "builds an exported OBS package's Debian source in tests"),
+    "obs-build": ("obs-build", "checks the OBS export: prjconf and kiwi parsers, a local package build"),
+    "lz4cat": ("lz4", "reads apt's package lists (the OBS export's dependency check)"),
+    "osc": ("osc", "pushes the OBS export to a build service (export/README in README.md)"),
+    "diffoscope": ("diffoscope-minimal", "explains why two builds of one package differ"),
+    "gpgv": ("gpgv", "checks a downloaded snapshot's signature (publish/fetch_snapshot.py)"),
 }
 
 # Packages with no single program to probe for (boot loader modules, firmware, keyrings).

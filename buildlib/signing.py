@@ -31,6 +31,11 @@ class Signer:
             listing = self._gpg("--with-colons", "--list-secret-keys", DEFAULT_UID)
         return next(ln.split(":")[4] for ln in listing.splitlines() if ln.startswith("sec:"))
 
+    def fingerprint(self) -> str:
+        """The key's full fingerprint (what people compare, and what gpgv's VALIDSIG names)."""
+        listing = self._gpg("--with-colons", "--fingerprint", self.key_id)
+        return next(ln.split(":")[9] for ln in listing.splitlines() if ln.startswith("fpr:"))
+
     def export_public(self, dest_dir: Path) -> Path:
         """Binary keyring (apt's signed-by, kiwi) and armored copy (rpm --import)."""
         binary = dest_dir / "xenhost-archive-keyring.gpg"

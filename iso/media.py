@@ -1,6 +1,8 @@
 """Assemble the installation media: dom0 image inside the installer's live ISO."""
 import json
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 from buildlib.config import BuildConfig
@@ -16,7 +18,8 @@ DOM0_IMAGE_PATH = "usr/share/xenhost/images/dom0.tar.zst"   # where the installe
 INSTALLER_KEYRING_PATH = "usr/share/xenhost/keys/xenhost-archive-keyring.gpg"
 
 
-def _context(config: BuildConfig, settings: dict, image: str) -> dict:
+def image_context(config: BuildConfig, settings: dict, image: str) -> dict:
+    """The jinja2 context of one image's kiwi description (the OBS export renders with it too)."""
     return {
         "version": settings["version"],
         "packages": settings[image]["packages"],
@@ -47,7 +50,7 @@ def build_dom0(config: BuildConfig, progress=print) -> Path:
     work = config.out_dir / "images"
     if (work / "dom0").exists():
         shutil.rmtree(work / "dom0")
-    description = kiwi.render_description(config, "dom0", _context(config, settings, "dom0"),
+    description = kiwi.render_description(config, "dom0", image_context(config, settings, "dom0"),
                                           work / "dom0", {})
     root = kiwi.prepare_root(config, "dom0", description, config.logs_dir / "kiwi-dom0.log", progress)
     return _packed(root, root.parent / "image")
@@ -73,8 +76,19 @@ def _packed(root: Path, dest: Path) -> Path:
     return tarball
 
 
+def _source_date_epoch(config: BuildConfig) -> None:
+    """kiwi takes image UUIDs and ids from SOURCE_DATE_EPOCH: the commit's time unless set. An
+    image reused from the cache keeps the date of the build that made it (its key has no date)."""
+    if "SOURCE_DATE_EPOCH" not in os.environ:
+        done = subprocess.run(["git", "-C", str(config.repo_root), "log", "-1", "--format=%ct"],
+                              capture_output=True, text=True)
+        if done.returncode == 0 and done.stdout.strip():
+            os.environ["SOURCE_DATE_EPOCH"] = done.stdout.strip()
+
+
 def build_iso(config: BuildConfig, progress=print) -> Path:
     settings = kiwi.image_settings()
+    _source_date_epoch(config)
     dom0 = build_dom0(config, progress)
     work = config.out_dir / "images" / "installer"
     if work.exists():
@@ -82,7 +96,7 @@ def build_iso(config: BuildConfig, progress=print) -> Path:
     extra = {DOM0_IMAGE_PATH: dom0, DOM0_IMAGE_PATH + ".sha256": dom0.with_name("dom0.tar.zst.sha256"),
              INSTALLER_KEYRING_PATH: config.repo_dir / "xenhost-archive-keyring.gpg"}
     description = kiwi.render_description(config, "installer",
-                                          _context(config, settings, "installer"), work, extra)
+                                          image_context(config, settings, "installer"), work, extra)
     store = kiwi.build_image(config, "installer", description,
                              config.logs_dir / "kiwi-installer.log", progress)
     iso = _only(store, "*.iso")

@@ -170,8 +170,31 @@ def rpm_to_deb(rpm_path: Path, names: NameMap, dest_dir: Path, shlibdeps=None) -
                               if ": " in ln and not ln.startswith(" "))
         deb = dest_dir / f"{control_fields['Package']}_{control_fields['Version']}_{control_fields['Architecture']}.deb"
         dest_dir.mkdir(parents=True, exist_ok=True)
-        run(["dpkg-deb", "--root-owner-group", "-Zxz", "--build", root, deb], capture=True)
+        epoch = header[rpm.RPMTAG_BUILDTIME] or 0
+        normalise_tree(root, epoch, dict(zip(header[rpm.RPMTAG_FILENAMES],
+                                                 header[rpm.RPMTAG_FILEMODES])))
+        # dpkg-deb sorts the file list itself, writes root:root with --root-owner-group, and
+        # takes the ar members' dates (and its tar mtime clamp) from SOURCE_DATE_EPOCH.
+        run(["dpkg-deb", "--root-owner-group", "-Zxz", "--build", root, deb], capture=True,
+            env={**os.environ, "SOURCE_DATE_EPOCH": str(epoch)})
         return deb
+
+
+def normalise_tree(root: Path, epoch: int, modes: dict[str, int]) -> None:
+    """Make the .deb a function of the RPM alone: every time is the RPM's build time (rpm set it
+    from SOURCE_DATE_EPOCH, the spec's newest changelog entry); a path the RPM lists gets the
+    mode rpm recorded, and what we made here (folders cpio created, docs, control files) gets
+    0755 for folders and programs, 0644 for the rest, whatever the umask was."""
+    for path in sorted(root.rglob("*")) + [root]:
+        if path.is_symlink():
+            os.utime(path, (epoch, epoch), follow_symlinks=False)
+            continue
+        recorded = modes.get("/" + str(path.relative_to(root)))
+        if recorded is not None:
+            path.chmod(recorded & 0o7777)
+        else:
+            path.chmod(0o755 if path.is_dir() or os.access(path, os.X_OK) else 0o644)
+        os.utime(path, (epoch, epoch))
 
 
 def _shared_depends(workdir: Path, root: Path, shlibdeps) -> list[str]:

@@ -20,6 +20,7 @@ from buildlib.errors import XenhostBuildError
 from .names import NameMap
 from .profiles import DEFAULT, select
 from .repos import write_repositories
+from .reproducible import at_fixed_paths, rpmbuild_defines
 from buildlib.run import run
 from .sources import gather_sources
 from .specs import MACRO_FILES, load_specs
@@ -60,13 +61,17 @@ def _with_build_deps(deps: dict[str, set[str]], names: set[str]) -> set[str]:
 
 
 def make_srpm(spec, sources_dir: Path, out_dir: Path, log: Path, flavor: str) -> Path:
-    hosttools.require("rpmbuild")
+    hosttools.require("rpmbuild", "bwrap")
     with tempfile.TemporaryDirectory(prefix="srpm-") as top:
         macro_files = [MACRO_FILES["common"]] + ([MACRO_FILES[flavor]] if flavor in MACRO_FILES else [])
         loads = [a for p in macro_files for a in ("--load", p)]
-        run(["rpmbuild", "-bs", *loads, "--define", f"_topdir {top}",
-             "--define", f"_sourcedir {sources_dir}", "--define", f"_srcrpmdir {out_dir}",
-             "--define", "use_source_date_epoch_as_buildtime 1", spec.path],
+        # The SRPM header records the expanded build scripts, paths included: rpmbuild sees the
+        # same paths in every build (see reproducible.at_fixed_paths).
+        paths = {top: "/tmp/srpm/top", sources_dir: "/tmp/srpm/SOURCES", out_dir: "/tmp/srpm/out",
+                 spec.path.parent: "/tmp/srpm/specs"}
+        run(at_fixed_paths(["rpmbuild", "-bs", *loads, "--define", "_topdir /tmp/srpm/top",
+                            "--define", "_sourcedir /tmp/srpm/SOURCES", "--define", "_srcrpmdir /tmp/srpm/out",
+                            *rpmbuild_defines(), f"/tmp/srpm/specs/{spec.path.name}"], paths),
             log_file=log, env={"SOURCE_DATE_EPOCH": str(spec.changelog_time), "PATH": "/usr/bin:/bin"})
     return next(out_dir.glob("*.src.rpm"))
 

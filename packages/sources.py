@@ -95,7 +95,10 @@ def tree_tarball(folder: Path, top: str, dest: Path, mtime: int) -> None:
         for path in sorted([folder, *folder.rglob("*")]):
             if "__pycache__" in path.parts or path.suffix == ".pyc":
                 continue
-            info = tar.gettarinfo(str(path), arcname=f"{top}/{path.relative_to(folder)}".rstrip("/."))
+            arcname = f"{top}/{path.relative_to(folder)}".rstrip("/.")
+            if not arcname:         # top "." (an overlay archive): no entry for the root itself
+                continue
+            info = tar.gettarinfo(str(path), arcname=arcname)
             info.uid = info.gid = 0
             info.uname = info.gname = "root"
             info.mtime = mtime

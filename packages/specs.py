@@ -54,17 +54,24 @@ def _names(header, tag) -> tuple[str, ...]:
     return tuple(n for n in header[tag] if not n.startswith(("rpmlib(", "/")))
 
 
-def parse_spec(path: Path, flavor: str = "debian") -> Spec:
+def rpm_spec(path: Path, flavor: str = "debian"):
+    """rpm's own parsed spec object (with our macros loaded), for readers needing more tags
+    than Spec holds (the OBS export reads summaries, descriptions and the changelog)."""
     rpm = _rpm()
     rpm.reloadConfig()
     for name in ("common", flavor):
         if name in MACRO_FILES:
             rpm.expandMacro(f"%{{load:{MACRO_FILES[name]}}}")
     try:
-        spec = rpm.spec(str(path))
+        return rpm.spec(str(path))
     except (ValueError, rpm.error) as exc:
         raise SpecError(f"{path}: rpm cannot parse this spec ({exc}); rpm's message is above",
                         f"run `rpmspec -P {path}` to see the failing line, and fix it") from exc
+
+
+def parse_spec(path: Path, flavor: str = "debian") -> Spec:
+    rpm = _rpm()
+    spec = rpm_spec(path, flavor)
     header = spec.sourceHeader
     sources = [(s[1], s[0]) for s in spec.sources if s[2] == rpm.RPMBUILD_ISSOURCE]
     patches = [(s[1], s[0]) for s in spec.sources if s[2] == rpm.RPMBUILD_ISPATCH]

@@ -16,6 +16,7 @@ from buildlib.config import BuildConfig
 from buildlib.aptindex import depends_names
 from ..debian import shlibdeps_command
 from buildlib.run import run
+from ..reproducible import rpmbuild_defines
 from ..specs import MACRO_FILES
 from .base import Backend, BuildRequest
 
@@ -94,9 +95,7 @@ class ChrootBackend(Backend):
             # installing their Debian names (and our .debs) into this root.
             run(_sandbox(root, request, [
                 "rpmbuild", "--rebuild", "--nodeps", "--define", "_topdir /build/rpmbuild",
-                "--define", "use_source_date_epoch_as_buildtime 1",
-                "--define", "clamp_mtime_to_source_date_epoch 1",
-                "--define", "_buildhost xenhost-build",
+                *rpmbuild_defines(),
                 f"/build/{request.srpm.name}"]),
                 log_file=request.log,
                 fix=f"read {request.log}: the spec's %build or %install failed inside the build root")

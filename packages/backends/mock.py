@@ -21,6 +21,7 @@ from buildlib.config import BuildConfig
 from buildlib.errors import CommandFailed, HostToolMissing, PackageBuildFailed, XenhostBuildError
 from buildlib.run import run
 from ..specs import MACRO_FILES
+from ..reproducible import BUILD_MACROS
 from .base import Backend, BuildRequest
 
 log = logging.getLogger("xenhost.mock")
@@ -36,16 +37,6 @@ LOCAL_PRIORITY = 10
 
 # Where our macro file lands inside the root. Relative, like mock's own examples of 'files'.
 MACRO_FILE_IN_ROOT = "etc/rpm/macros.xenhost"
-
-# The reproducibility settings the chroot backend passes to rpmbuild with --define.
-# source_date_epoch_from_changelog makes rpmbuild itself set SOURCE_DATE_EPOCH from the
-# spec's %changelog, as the chroot backend does from spec.changelog_time.
-BUILD_MACROS = {
-    "%_buildhost": "xenhost-build",
-    "%source_date_epoch_from_changelog": "1",
-    "%use_source_date_epoch_as_buildtime": "1",
-    "%clamp_mtime_to_source_date_epoch": "1",
-}
 
 # Debian architecture names (BuildConfig.arch) -> RPM ones.
 RPM_ARCH = {"amd64": "x86_64", "arm64": "aarch64", "i386": "i686", "ppc64el": "ppc64le"}
