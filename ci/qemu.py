@@ -43,6 +43,8 @@ class VMSpec:
     mac: str | None = None            # the NIC's MAC (qemu's default otherwise): a "replaced" NIC
     hostfwd: tuple = ()               # user-net forwards, e.g. "tcp:127.0.0.1:10022-:22"
     monitor: Path | None = None       # a unix socket for qemu's monitor (screendump), else none
+    tftp: Path | None = None          # PXE: qemu's built-in TFTP server serves this folder ...
+    bootfile: str = ""                # ... and DHCP names this file in it as the boot file
 
 
 def create_disk(path: Path, size: str = "24G") -> Path:
@@ -67,7 +69,8 @@ def qemu_command(spec: VMSpec) -> list[str]:
         cmd += ["-drive", f"file={spec.cdrom},media=cdrom,readonly=on"]
     if spec.network:
         forwards = "".join(f",hostfwd={rule}" for rule in spec.hostfwd)
-        cmd += ["-netdev", f"user,id=n0{forwards}",
+        tftp = f",tftp={spec.tftp},bootfile={spec.bootfile}" if spec.tftp else ""
+        cmd += ["-netdev", f"user,id=n0{tftp}{forwards}",
                 "-device", "virtio-net-pci,netdev=n0" + (f",mac={spec.mac}" if spec.mac else "")]
     else:
         cmd += ["-net", "none"]

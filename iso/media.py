@@ -26,6 +26,9 @@ LIVE_MEDIUM = "/run/overlay/live"        # where kiwi's live dracut module mount
 KEYMAPS = Path(__file__).resolve().parent.parent / "installer/xenhost_installer/answers/keymaps.yaml"
 KEYMAP_LIST = "usr/share/xenhost/keymaps/list"        # compiled by the dom0 image's config.sh
 EXCLUDES = "etc/dpkg/dpkg.cfg.d/xenhost-exclude"       # applied by templates/common's exclude.sh
+# The project's public key, which the installer checks a network image's signed SHA256SUMS with
+# (installer/xenhost_installer/imagesource.py KEYRING).
+INSTALLER_KEYRING_PATH = "usr/share/xenhost/keys/xenhost-archive-keyring.gpg"
 
 
 def image_context(config: BuildConfig, settings: dict, image: str) -> dict:
@@ -83,6 +86,9 @@ def describe(config: BuildConfig, settings: dict, image: str) -> Path:
         (description / "root" / KEYMAP_LIST).write_text(keymap_list())
     else:
         _link_to_medium(description)
+        keyring = description / "root" / INSTALLER_KEYRING_PATH
+        keyring.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(config.repo_dir / "xenhost-archive-keyring.gpg", keyring)
     return description
 
 

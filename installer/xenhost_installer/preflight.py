@@ -123,7 +123,7 @@ def check_disk(plan, probe, boot_media):
     failures = usable_disk_problems(disk, name, boot_media)
     if plan.mode == "install":
         try:
-            compute_layout(disk.size)
+            compute_layout(disk.size, plan.sr_on_primary)
         except LayoutError as exc:
             failures.append("disk %s: %s" % (name, exc))
     return failures, disk
@@ -268,7 +268,8 @@ def run(plan, probe, host):
             log.error("preflight: %s", f)
         raise PreflightError(failures)
     plan.disk_path, plan.disk_size = disk.path, disk.size
-    plan.layout = compute_layout(disk.size) if plan.mode == "install" else layout_of_disk(disk.partitions)
+    plan.layout = (compute_layout(disk.size, plan.sr_on_primary) if plan.mode == "install"
+                   else layout_of_disk(disk.partitions))
     plan.nic, plan.guest_disk_paths, plan.existing = nic, guests, found
     log.info("preflight passed (%s): disk %s (%d bytes)%s%s", plan.mode, disk.path, disk.size,
              ", guest disks %s" % ", ".join(guests) if guests else "", ", nic %s" % nic.name if nic else "")
