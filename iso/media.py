@@ -74,22 +74,35 @@ def keymap_list() -> str:
     return "".join(f"{name} {entry['xkb']} {entry.get('variant', '')}\n" for name, entry in data.items())
 
 
-def describe(config: BuildConfig, settings: dict, image: str) -> Path:
-    """out/images/IMAGE: the kiwi description with every file its cache key covers."""
-    work = config.out_dir / "images" / image
+def describe(config: BuildConfig, settings: dict, image: str, work: Path | None = None,
+             project_key: bool = True, **context) -> Path:
+    """out/images/IMAGE (or work): the kiwi description with every file its cache key covers.
+    The OBS export passes its own context (repositories) and no project key (OBS signs with its own)."""
+    work = work or config.out_dir / "images" / image
     if work.exists():
         shutil.rmtree(work)
-    description = kiwi.render_description(config, image, image_context(config, settings, image), work, {})
+    description = kiwi.render_description(config, image, {**image_context(config, settings, image), **context},
+                                          work, {})
     _image_files(description, settings, image)
     if image == "dom0":
         (description / "root" / KEYMAP_LIST).parent.mkdir(parents=True, exist_ok=True)
         (description / "root" / KEYMAP_LIST).write_text(keymap_list())
     else:
         _link_to_medium(description)
-        keyring = description / "root" / INSTALLER_KEYRING_PATH
-        keyring.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(config.repo_dir / "xenhost-archive-keyring.gpg", keyring)
+        if project_key:
+            _copy_project_key(config, description)
     return description
+
+
+def _copy_project_key(config: BuildConfig, description: Path) -> None:
+    """The key the installer checks a network image's signed SHA256SUMS with."""
+    source = config.repo_dir / "xenhost-archive-keyring.gpg"
+    if not source.exists():
+        raise XenhostBuildError(f"{source} is missing: the installer must carry the project key",
+                                "run ./build.py packages first (./build.py iso does)")
+    keyring = description / "root" / INSTALLER_KEYRING_PATH
+    keyring.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source, keyring)
 
 
 def build_dom0(config: BuildConfig, progress=print) -> Path:
