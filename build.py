@@ -182,7 +182,7 @@ def main(argv=None) -> int:
     p.add_argument("--keep", type=int, default=30, help="FINISHED snapshots to keep (default 30)")
     p.add_argument("--keep-checkout", action="store_true", help="leave the build checkout in the cache")
     p.add_argument("--lock-wait", type=float, metavar="MIN",
-                   help="a step whose machine lock stays busy this long is recorded as not run")
+                   help="a check (tests) whose machine lock stays busy this long is recorded as not run")
     p.set_defaults(func=cmd_nightly)
     p = sub.add_parser("fetch-snapshot", help="download and verify a published snapshot")
     p.add_argument("snapshot", help="latest, or a snapshot id")

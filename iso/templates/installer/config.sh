@@ -7,5 +7,10 @@ systemctl enable systemd-networkd.service xenhost-installer.service xenhost-netw
 systemctl set-default multi-user.target
 : > /etc/machine-id
 echo xenhost-installer > /etc/hostname
+# What images.yaml leaves out (unused kernel modules, docs, translations).
+/usr/lib/xenhost-build/exclude.sh
+rm -rf /usr/lib/xenhost-build
+# The initrd Debian's dracut hook made: the live system is booted by the one kiwi builds for the ISO.
+rm -f /boot/initrd.img-*
 apt-get clean
 rm -rf /var/lib/apt/lists/*
