@@ -5,6 +5,8 @@
   ./build.py packages         specs -> RPMs/.debs -> signed apt + rpm repositories (out/repo);
                               --profile full adds the dom0 kernel (specs/profiles.yaml)
   ./build.py iso              repositories -> dom0 image + installer -> hybrid ISO (out/iso)
+                              and the PXE tree (out/pxe)
+  ./build.py pxe              the PXE tree only (out/pxe): --url of its HTTP server, --host MAC=FILE
   ./build.py export-obs DIR   the specs and kiwi descriptions as two OBS projects (osc checkouts)
   ./build.py export-koji DIR  SRPMs + the `koji build` sequence in build order
   ./build.py nightly --publish DIR
@@ -53,15 +55,30 @@ def cmd_packages(args, config) -> int:
     return 0 if summary.ok else 1
 
 
+def _packages_unless_skipped(args, config) -> int:
+    if args.skip_packages:
+        return 0
+    return cmd_packages(argparse.Namespace(backend="chroot", only=[], force=[], profile="default"), config)
+
+
 def cmd_iso(args, config) -> int:
     from iso.media import build_iso
-    if not args.skip_packages:
-        rc = cmd_packages(argparse.Namespace(backend="chroot", only=[], force=[], profile="default"),
-                          config)
-        if rc:
-            return rc
+    rc = _packages_unless_skipped(args, config)
+    if rc:
+        return rc
     result = build_iso(config)
     print(f"ISO: {result}")
+    from iso.pxe import build_pxe
+    build_pxe(config, iso=result)       # the PXE tree from the same ISO (README "Serve the PXE tree")
+    return 0
+
+
+def cmd_pxe(args, config) -> int:
+    from iso.pxe import build_pxe
+    rc = _packages_unless_skipped(args, config)
+    if rc:
+        return rc
+    build_pxe(config, url=args.url, host_specs=args.host, default_answers=args.default_answers)
     return 0
 
 
@@ -138,6 +155,15 @@ def main(argv=None) -> int:
     p = sub.add_parser("iso", help="build packages (if stale), images and the ISO")
     p.add_argument("--skip-packages", action="store_true", help="use out/repo as it is")
     p.set_defaults(func=cmd_iso)
+    p = sub.add_parser("pxe", help="build the PXE tree (out/pxe) from the ISO (built if stale)")
+    p.add_argument("--skip-packages", action="store_true", help="use out/repo as it is")
+    p.add_argument("--url", default=None,
+                   help="HTTP URL at which out/pxe/ will be served, written into the boot configs "
+                        "(default http://10.0.2.2:8000, the build host as qemu user networking shows it)")
+    p.add_argument("--host", action="append", default=[], metavar="MAC=ANSWERFILE",
+                   help="a per-host answer file, chosen by MAC (repeatable)")
+    p.add_argument("--default-answers", metavar="FILE", help="the answer file of hosts without their own")
+    p.set_defaults(func=cmd_pxe)
     p = sub.add_parser("export-obs", help="write the OBS packages and images projects into DIR")
     p.add_argument("dir", metavar="DIR")
     p.add_argument("--profile", default="default", help="build profile (specs/profiles.yaml)")

@@ -45,6 +45,7 @@ EXTRA_APT_PACKAGES = [
     "python3-venv", "python3-rpm", "python3-yaml", "python3-jinja2", "python3-urwid",
     "python3-jsonschema", "python3-pexpect", "e2fsprogs", "parted", "fdisk", "kpartx",
     "busybox-static", "kmod",   # the tiny initramfs that boots the dom0 kernel in slow tests
+    "ipxe", "pxelinux", "syslinux-common",   # the PXE tree's loaders (iso/pxe.py LOADERS)
 ]
 
 

@@ -4,10 +4,14 @@ qemu runs under software emulation (TCG): `-enable-kvm` hangs on our build hosts
 `-cpu max` crashes dom0, so the default `qemu64` CPU is used. Everything the VM prints is
 kept in a serial log beside the test's other files.
 """
+import re
 import shlex
 import shutil
+import socket
+import struct
 import subprocess
 import time
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +40,11 @@ class VMSpec:
     initrd: Path | None = None
     append: str = ""
     no_reboot: bool = False           # a guest reboot ends qemu (to switch boot media)
+    mac: str | None = None            # the NIC's MAC (qemu's default otherwise): a "replaced" NIC
+    hostfwd: tuple = ()               # user-net forwards, e.g. "tcp:127.0.0.1:10022-:22"
+    monitor: Path | None = None       # a unix socket for qemu's monitor (screendump), else none
+    tftp: Path | None = None          # PXE: qemu's built-in TFTP server serves this folder ...
+    bootfile: str = ""                # ... and DHCP names this file in it as the boot file
 
 
 def create_disk(path: Path, size: str = "24G") -> Path:
@@ -45,7 +54,8 @@ def create_disk(path: Path, size: str = "24G") -> Path:
 
 def qemu_command(spec: VMSpec) -> list[str]:
     cmd = ["qemu-system-x86_64", "-machine", "pc", "-cpu", "qemu64", "-m", str(spec.memory_mb),
-           "-smp", str(spec.cpus), "-display", "none", "-serial", "stdio", "-monitor", "none",
+           "-smp", str(spec.cpus), "-display", "none", "-serial", "stdio",
+           "-monitor", f"unix:{spec.monitor},server=on,wait=off" if spec.monitor else "none",
            "-boot", f"order={spec.boot_order}"]
     if spec.uefi:
         vars_copy = spec.workdir / f"{spec.name}-OVMF_VARS.fd"
@@ -58,7 +68,10 @@ def qemu_command(spec: VMSpec) -> list[str]:
     if spec.cdrom:
         cmd += ["-drive", f"file={spec.cdrom},media=cdrom,readonly=on"]
     if spec.network:
-        cmd += ["-netdev", "user,id=n0", "-device", "virtio-net-pci,netdev=n0"]
+        forwards = "".join(f",hostfwd={rule}" for rule in spec.hostfwd)
+        tftp = f",tftp={spec.tftp},bootfile={spec.bootfile}" if spec.tftp else ""
+        cmd += ["-netdev", f"user,id=n0{tftp}{forwards}",
+                "-device", "virtio-net-pci,netdev=n0" + (f",mac={spec.mac}" if spec.mac else "")]
     else:
         cmd += ["-net", "none"]
     if spec.no_reboot:
@@ -122,3 +135,36 @@ class VM:
         self._log.flush()
         text = self.log_path.read_bytes().decode(errors="replace")
         return "\n".join(text.splitlines()[-lines:])
+
+
+def screendump(monitor: Path, dest_png: Path, timeout: float = 30) -> Path:
+    """The VM's VGA screen as a PNG: qemu's `screendump` (binary PPM) over the monitor socket,
+    converted here (zlib + struct: no imaging library needed on the build host)."""
+    ppm = dest_png.with_suffix(".ppm")
+    ppm.unlink(missing_ok=True)
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(timeout)
+        sock.connect(str(monitor))
+        sock.recv(4096)                                     # the monitor's banner
+        sock.sendall(f"screendump {ppm}\n".encode())
+        deadline = time.monotonic() + timeout
+        while not (ppm.exists() and ppm.stat().st_size > 0) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(0.5)                                     # let qemu finish writing it
+    dest_png.write_bytes(ppm_to_png(ppm.read_bytes()))
+    return dest_png
+
+
+def ppm_to_png(data: bytes) -> bytes:
+    """A binary P6 PPM (8 bits per channel) as PNG bytes."""
+    header = re.match(rb"P6\s+(\d+)\s+(\d+)\s+255\s", data)
+    if not header:
+        raise ValueError("not a binary PPM with 8 bits per channel")
+    width, height, rest = int(header.group(1)), int(header.group(2)), data[header.end():]
+    row = width * 3
+    raw = b"".join(b"\0" + rest[y * row:(y + 1) * row] for y in range(height))
+
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b""))

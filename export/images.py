@@ -3,8 +3,8 @@ templates and iso/images.yaml as the local build.
 
 OBS reads only `*.kiwi` (config.xml is ignored), wants repositories as `obsrepositories:/`
 (the project's repository paths) and an overlay as `root.tar.gz`. What OBS cannot get from
-here: the installer's live root carries the dom0 image the local media step puts in it
-(iso/media.py DOM0_IMAGE_PATH); on OBS both images build, the combination does not.
+here: the local media step adds the dom0 image beside the installer's live root on the ISO
+(iso/media.py build_iso, xorriso); on OBS both images build, the combined ISO does not.
 """
 import shutil
 import tempfile
@@ -24,11 +24,12 @@ def package_name(image: str) -> str:
 def write_image_package(config: BuildConfig, image: str, dest: Path, mtime: int) -> Path:
     """dest/xenhost-IMAGE/: IMAGE.kiwi, config.sh, kiwi's edit_*.sh hooks, root.tar.gz."""
     settings = kiwi.image_settings()
-    # The local build's own context, so the two descriptions differ only in their repositories.
-    context = {**media.image_context(config, settings, image), "obs_repositories": True}
     folder = dest / package_name(image)
     with tempfile.TemporaryDirectory(prefix=f"obs-{image}-") as tmp:
-        rendered = kiwi.render_description(config, image, context, Path(tmp) / image, {})
+        # The local build's own description (files included), so the two differ only in their
+        # repositories; the installer's project key is OBS's own signing key there.
+        rendered = media.describe(config, settings, image, work=Path(tmp) / image, project_key=False,
+                                  obs_repositories=True)
         folder.mkdir(parents=True)
         shutil.copy2(rendered / "config.xml", folder / f"{package_name(image)}.kiwi")
         for script in sorted(rendered.glob("*.sh")):

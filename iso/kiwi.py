@@ -49,9 +49,9 @@ def render_description(config: BuildConfig, image: str, context: dict, dest: Pat
     shutil.copy2(TEMPLATES / image / "config.sh", dest / "config.sh")
     for script in (TEMPLATES / image).glob("edit_*.sh"):     # kiwi's boot config hooks
         shutil.copy2(script, dest / script.name)
-    overlay = TEMPLATES / image / "root"
-    if overlay.is_dir():
-        shutil.copytree(overlay, dest / "root", dirs_exist_ok=True)
+    for overlay in (TEMPLATES / "common" / "root", TEMPLATES / image / "root"):   # common: every image's
+        if overlay.is_dir():
+            shutil.copytree(overlay, dest / "root", dirs_exist_ok=True)
     for relative, source in extra_files.items():
         target = dest / "root" / relative
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -64,11 +64,14 @@ def render_description(config: BuildConfig, image: str, context: dict, dest: Pat
 
 def tree_digest(root: Path, skip: frozenset[str] = frozenset()) -> str:
     digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+    for path in sorted(p for p in root.rglob("*") if p.is_file() or p.is_symlink()):
         relative = str(path.relative_to(root))
         if relative in skip:
             continue
         digest.update(relative.encode())
+        if path.is_symlink():           # a link (perhaps to a path only the image has) by its target
+            digest.update(b"-> " + str(path.readlink()).encode())
+            continue
         with open(path, "rb") as f:
             for block in iter(lambda: f.read(1 << 20), b""):
                 digest.update(block)
@@ -92,16 +95,24 @@ def image_packages(description: Path) -> list[str]:
     return sorted(p.get("name") for p in tree.iter("package") if p.get("name"))
 
 
-def image_key(description: Path, config: BuildConfig) -> str:
-    """Covers what the image is made of: the description (wherever the checkout is), the index
-    entries of those of our packages the image installs (not the whole index: a change to a
-    package it does not hold leaves the key alone), the repository key and kiwi's version."""
+def image_inputs(description: Path, config: BuildConfig) -> dict:
+    """What the image is made of, in two parts: `base` (the description wherever the checkout is,
+    the repository key, kiwi's version) and `ours`: the index entries of those of our packages the
+    image installs (not the whole index: a change to a package it does not hold leaves it alone).
+    A root whose base matches can be updated in place when only `ours` changed (incremental.py)."""
     packages_index = config.repo_dir / "deb" / "dists" / "xenhost" / "main" / "binary-amd64" / "Packages"
     keyring = config.repo_dir / "xenhost-archive-keyring.gpg"
     from kiwi.version import __version__ as kiwi_version  # noqa: PLC0415
+    base = "\n".join([description_digest(description, config),
+                      hashlib.sha256(keyring.read_bytes()).hexdigest(), kiwi_version])
     ours = package_closure(packages_index.read_text(), image_packages(description))
-    material = "\n".join([description_digest(description, config), *ours,
-                          hashlib.sha256(keyring.read_bytes()).hexdigest(), kiwi_version])
+    return {"base": hashlib.sha256(base.encode()).hexdigest(),
+            "ours": {stanza.split("\n", 1)[0].removeprefix("Package: "): stanza for stanza in ours}}
+
+
+def image_key(description: Path, config: BuildConfig) -> str:
+    inputs = image_inputs(description, config)
+    material = "\n".join([inputs["base"], *inputs["ours"].values()])
     return hashlib.sha256(material.encode()).hexdigest()[:20]
 
 
@@ -109,22 +120,27 @@ def prepare_root(config: BuildConfig, name: str, description: Path, log: Path, p
     """Run `kiwi-ng system prepare` only: the image root as a directory, cached by its inputs.
 
     Used where we package the root ourselves (the dom0 image), so kiwi's single-format
-    archive step is skipped and the root is kept for the next build.
+    archive step is skipped and the root is kept for the next build. When only our packages
+    changed, a copy of the last root is updated instead (incremental.py): seconds, not minutes.
     """
+    from . import incremental  # noqa: PLC0415 (it builds on this module)
+    inputs = image_inputs(description, config)
     key = image_key(description, config)
     store = config.cache_dir / "roots" / f"{name}-{key}"
     if (store / "complete").exists():
         progress(f"image root {name}: cached ({key})")
         return store / "root"
-    progress(f"image root {name}: preparing with kiwi (log: {log}); a few minutes")
     if store.exists():
         shutil.rmtree(store)
+    if incremental.update(config, name, description, inputs, store, log, progress):
+        return store / "root"
+    progress(f"image root {name}: preparing with kiwi (log: {log}); a few minutes")
     store.mkdir(parents=True)
     run([*kiwi_command(), "--logfile", log, "system", "prepare",
          "--description", description, "--root", store / "root"],
         log_file=log.with_suffix(".stdout.log"),
         fix=f"read {log}: kiwi names the package or step that failed")
-    (store / "complete").write_text(key + "\n")
+    incremental.mark_complete(store, key, inputs)
     return store / "root"
 
 

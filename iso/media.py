@@ -1,9 +1,17 @@
-"""Assemble the installation media: dom0 image inside the installer's live ISO."""
+"""Assemble the installation media: the installer's live ISO with the dom0 image beside its root.
+
+The dom0 image sits on the ISO's own file system (/xenhost/), not in the installer's squashfs
+root: a change to the dom0 image then leaves the installer image (a 9-minute kiwi build) as it
+is, and the ISO is the cached installer ISO with the new image added by xorriso (seconds). The
+installer finds it through links in its root to the medium kiwi's live boot mounts.
+"""
 import json
 import os
 import shutil
 import subprocess
 from pathlib import Path
+
+import yaml
 
 from buildlib.config import BuildConfig
 from buildlib.errors import XenhostBuildError
@@ -13,6 +21,14 @@ from buildlib.files import sha256_of, write_atomic
 from . import kiwi
 
 DOM0_IMAGE_PATH = "usr/share/xenhost/images/dom0.tar.zst"   # where the installer looks for it
+ISO_DOM0_DIR = "xenhost"                 # on the ISO's file system
+LIVE_MEDIUM = "/run/overlay/live"        # where kiwi's live dracut module mounts the ISO
+KEYMAPS = Path(__file__).resolve().parent.parent / "installer/xenhost_installer/answers/keymaps.yaml"
+KEYMAP_LIST = "usr/share/xenhost/keymaps/list"        # compiled by the dom0 image's config.sh
+EXCLUDES = "etc/dpkg/dpkg.cfg.d/xenhost-exclude"       # applied by templates/common's exclude.sh
+# The project's public key, which the installer checks a network image's signed SHA256SUMS with
+# (installer/xenhost_installer/imagesource.py KEYRING).
+INSTALLER_KEYRING_PATH = "usr/share/xenhost/keys/xenhost-archive-keyring.gpg"
 
 
 def image_context(config: BuildConfig, settings: dict, image: str) -> dict:
@@ -40,17 +56,67 @@ def _only(store: Path, pattern: str) -> Path:
     return found[0]
 
 
+def _image_files(description: Path, settings: dict, image: str) -> None:
+    """Files every image description gets from images.yaml: dpkg's path-exclude list (what the
+    image leaves out, now and in later package installs)."""
+    lines = ["# Written by the xenhost build from iso/images.yaml: left out of this image's packages."]
+    patterns = settings[image].get("exclude", [])
+    flat = [p for entry in patterns for p in (entry if isinstance(entry, list) else [entry])]  # YAML aliases nest
+    lines += [f"path-exclude={pattern}" for pattern in flat]
+    target = description / "root" / EXCLUDES
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("\n".join(lines) + "\n")
+
+
+def keymap_list() -> str:
+    """`name layout variant` per line: the installer's keymaps, which the dom0 image compiles."""
+    data = yaml.safe_load(KEYMAPS.read_text())
+    return "".join(f"{name} {entry['xkb']} {entry.get('variant', '')}\n" for name, entry in data.items())
+
+
+def describe(config: BuildConfig, settings: dict, image: str, work: Path | None = None,
+             project_key: bool = True, **context) -> Path:
+    """out/images/IMAGE (or work): the kiwi description with every file its cache key covers.
+    The OBS export passes its own context (repositories) and no project key (OBS signs with its own)."""
+    work = work or config.out_dir / "images" / image
+    if work.exists():
+        shutil.rmtree(work)
+    description = kiwi.render_description(config, image, {**image_context(config, settings, image), **context},
+                                          work, {})
+    _image_files(description, settings, image)
+    if image == "dom0":
+        (description / "root" / KEYMAP_LIST).parent.mkdir(parents=True, exist_ok=True)
+        (description / "root" / KEYMAP_LIST).write_text(keymap_list())
+    else:
+        _link_to_medium(description)
+        if project_key:
+            _copy_project_key(config, description)
+    return description
+
+
+def _copy_project_key(config: BuildConfig, description: Path) -> None:
+    """The key the installer checks a network image's signed SHA256SUMS with."""
+    source = config.repo_dir / "xenhost-archive-keyring.gpg"
+    if not source.exists():
+        raise XenhostBuildError(f"{source} is missing: the installer must carry the project key",
+                                "run ./build.py packages first (./build.py iso does)")
+    keyring = description / "root" / INSTALLER_KEYRING_PATH
+    keyring.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source, keyring)
+
+
 def build_dom0(config: BuildConfig, progress=print) -> Path:
-    """The dom0 image: kiwi prepares the root; we pack it as zstd (the installer unpacks
-    zstd several times faster than kiwi's xz, which matters on slow hosts and under emulation)."""
-    settings = kiwi.image_settings()
-    work = config.out_dir / "images"
-    if (work / "dom0").exists():
-        shutil.rmtree(work / "dom0")
-    description = kiwi.render_description(config, "dom0", image_context(config, settings, "dom0"),
-                                          work / "dom0", {})
+    """The dom0 image: kiwi prepares the root (or incremental.py updates the last one); we pack it
+    as zstd (the installer unpacks zstd several times faster than kiwi's xz, which matters on slow
+    hosts and under emulation)."""
+    description = describe(config, kiwi.image_settings(), "dom0")
     root = kiwi.prepare_root(config, "dom0", description, config.logs_dir / "kiwi-dom0.log", progress)
     return _packed(root, root.parent / "image")
+
+
+# zstd -9: 222 MB for the 820 MB dom0 root here, -12 221 MB, -6 236 MB; -12 took far longer and the
+# pack is in the path of every dom0 change (incremental rebuilds)
+ZSTD_LEVEL = 9
 
 
 def _packed(root: Path, dest: Path) -> Path:
@@ -63,7 +129,7 @@ def _packed(root: Path, dest: Path) -> Path:
     # kiwi's own files (/image, /.kconfig, /.profile) are build-time only.
     run(["sh", "-c", f'tar --numeric-owner --xattrs --xattrs-include="*" --sort=name -C "{root}" '
                      f'--exclude=./image --exclude=./.kconfig --exclude=./.profile -cf - . '
-                     f'| zstd -q -T0 -12 -f -o "{partial}"'],
+                     f'| zstd -q -T0 -{ZSTD_LEVEL} -f -o "{partial}"'],
         fix="check that tar and zstd are installed (./setup-host.sh) and the disk has room")
     partial.rename(tarball)
     manifest = run(["dpkg-query", f"--admindir={root}/var/lib/dpkg", "-W",
@@ -83,24 +149,43 @@ def _source_date_epoch(config: BuildConfig) -> None:
             os.environ["SOURCE_DATE_EPOCH"] = done.stdout.strip()
 
 
+def _link_to_medium(description: Path) -> None:
+    """The installer's image path: links to the dom0 image on the live medium."""
+    for name in ("dom0.tar.zst", "dom0.tar.zst.sha256"):
+        link = description / "root" / Path(DOM0_IMAGE_PATH).parent / name
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(f"{LIVE_MEDIUM}/{ISO_DOM0_DIR}/{name}")
+
+
+def build_installer(config: BuildConfig, progress=print) -> Path:
+    """The installer's live ISO as kiwi builds it (no dom0 image in it): cached by its inputs."""
+    description = describe(config, kiwi.image_settings(), "installer")
+    return kiwi.build_image(config, "installer", description,
+                            config.logs_dir / "kiwi-installer.log", progress)
+
+
 def build_iso(config: BuildConfig, progress=print) -> Path:
     settings = kiwi.image_settings()
     _source_date_epoch(config)
     dom0 = build_dom0(config, progress)
-    work = config.out_dir / "images" / "installer"
-    if work.exists():
-        shutil.rmtree(work)
-    extra = {DOM0_IMAGE_PATH: dom0, DOM0_IMAGE_PATH + ".sha256": dom0.with_name("dom0.tar.zst.sha256")}
-    description = kiwi.render_description(config, "installer",
-                                          image_context(config, settings, "installer"), work, extra)
-    store = kiwi.build_image(config, "installer", description,
-                             config.logs_dir / "kiwi-installer.log", progress)
-    iso = _only(store, "*.iso")
+    store = build_installer(config, progress)
     out = config.out_dir / "iso"
     out.mkdir(parents=True, exist_ok=True)
     final = out / f"xenhost-{settings['version']}-x86_64.iso"
-    shutil.copy2(iso, final)
-    (out / (final.name + ".sha256")).write_text(f"{sha256_of(final)}  {final.name}\n")
+    made_from = out / (final.name + ".inputs")      # the two parts this ISO was assembled from
+    parts = f"{_only(store, '*.iso')}\n{dom0.with_name('dom0.tar.zst.sha256').read_text()}"
+    if not (final.exists() and made_from.exists() and made_from.read_text() == parts):
+        made_from.unlink(missing_ok=True)
+        partial = final.with_name(final.name + ".partial")
+        partial.unlink(missing_ok=True)
+        # the kiwi ISO's boot records (El Torito BIOS + EFI, hybrid MBR/GPT) replayed onto the new one
+        run(["xorriso", "-indev", _only(store, "*.iso"), "-outdev", partial, "-boot_image", "any", "replay",
+             "-map", dom0, f"/{ISO_DOM0_DIR}/dom0.tar.zst",
+             "-map", dom0.with_name("dom0.tar.zst.sha256"), f"/{ISO_DOM0_DIR}/dom0.tar.zst.sha256"],
+            log_file=config.logs_dir / "iso.log", fix=f"read {config.logs_dir / 'iso.log'}")
+        partial.rename(final)
+        (out / (final.name + ".sha256")).write_text(f"{sha256_of(final)}  {final.name}\n")
+        made_from.write_text(parts)
     for manifest in store.glob("*.packages"):
         shutil.copy2(manifest, out / f"xenhost-{settings['version']}-installer.packages")
     shutil.copy2(dom0.with_name("dom0.packages"), out / f"xenhost-{settings['version']}-dom0.packages")

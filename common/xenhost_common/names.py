@@ -13,3 +13,4 @@ PYTHON_DIR = "/usr/lib/xenhost/python"
 INSTALL_COMPLETE = "xenhost-installer: installation complete"
 INSTALL_FAILED = "xenhost-installer: INSTALLATION FAILED:"
 FIRSTBOOT_DONE_MARKER = "xenhost-firstboot: done"
+SETUP_DONE_MARKER = "xenhost-setup: done"           # the setup wizard applied its answers

@@ -21,7 +21,7 @@ PROGRAM_PACKAGES = {
     "kexec": "kexec-tools", "dhclient": "isc-dhcp-client",
     # the toolstack's
     "lvextend": "lvm2", "findmnt": "util-linux", "dd": "coreutils", "uname": "coreutils", "mkdir": "coreutils",
-    "pidof": "sysvinit-utils", "hostname": "hostname", "vgextend": "lvm2",
+    "pidof": "sysvinit-utils", "hostname": "hostname", "vgextend": "lvm2", "xe": "xenhost-toolstack",
 }
 
 

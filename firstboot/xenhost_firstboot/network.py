@@ -87,16 +87,34 @@ def configure_management_network(ctx):
                if write_if_changed(ctx.path(f"{NETWORK_DIR}/{name}"), content)]
     resolv = _write_static_resolv_conf(ctx)
     enabled = _enable_networkd(ctx)
+    warning = _record_in_toolstack(ctx, mgmt)
     on = mgmt.mac if mgmt.vlan is None else f"VLAN {mgmt.vlan} of {mgmt.mac}"
     what = f"{mgmt.bridge} on {on} ({mgmt.mode})"
     if not (written or resolv or enabled):
-        return f"{what}: already configured"
+        return f"{what}: already configured{warning}"
     parts = [f"wrote {', '.join(written)}" if written else "config unchanged"]
     if resolv:
         parts.append("wrote /etc/resolv.conf")
     if enabled:
         parts.append(f"enabled {UNIT}")
-    return f"{what}: " + "; ".join(parts)
+    return f"{what}: " + "; ".join(parts) + warning
+
+
+def _record_in_toolstack(ctx, mgmt):
+    """The toolstack records the NIC (a PIF) and xenbr0's network, so `xe vif-create` can put
+    guests on it; networkd keeps owning the bridge itself. A failure is reported, not fatal:
+    dom0's network works without the records (`xe pif-introduce` adds them later)."""
+    if not ctx.live:
+        return ""
+    argv = ["xe", "pif-introduce", f"device={mgmt.interface}", f"mac={mgmt.mac}", f"bridge={mgmt.bridge}",
+            "management=true", f"IP-configuration-mode={'DHCP' if mgmt.mode == 'dhcp' else 'Static'}"]
+    if mgmt.vlan is not None:
+        argv.append(f"VLAN={mgmt.vlan}")
+    result = ctx.runner.run(argv, check=False)
+    if result.returncode == 0:
+        return ""
+    message = (result.stderr or result.stdout or "xe failed").strip().splitlines()[0]
+    return f"; WARNING: {mgmt.bridge} not recorded by the toolstack ({message}; later: {' '.join(argv)})"
 
 
 def _write_static_resolv_conf(ctx):

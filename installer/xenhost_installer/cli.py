@@ -6,6 +6,7 @@
                          command line, else the interactive screens; never reboots after a failure
   install --answerfile L unattended install from a URL or path (for use from a shell)
   interactive            the screens: disk, confirm, root password, progress, done/failed
+  network-device         (xenhost-network-device.service) DHCP only on network_device= if given
 """
 import argparse
 import contextlib
@@ -75,7 +76,10 @@ def do_atexit(action, commands):
     if action == "shell":
         run_shell()
     elif action in ("reboot", "poweroff"):
-        commands.run(["systemctl", action])
+        # --force: skip stopping the live system's units (the target is unmounted and synced by now;
+        # the live root holds nothing to keep). An orderly stop took 487 s after an interactive
+        # install: stop jobs of processes holding the live overlay timed out one after another.
+        commands.run(["systemctl", "--force", action])
 
 
 def disk_access(commands, args, boot_opts):
@@ -113,9 +117,19 @@ def run_install(make_plan, args, boot_opts, hold):
 def read_answers(location, boot_opts, commands):
     _print("xenhost-installer: reading answer file %s" % answers.redact_location(location))
     pin = boot_opts.answerfile_sha256 if location == boot_opts.answerfile else None   # pins the cmdline's file
-    data = answers.load(location, sha256=pin, commands=commands)
+    data = answers.load(location, sha256=pin, commands=commands, announce=_print)
     log.info("answers (redacted):\n%s", answers.redacted_yaml(data))
     return data
+
+
+def network_image(args, boot_opts, data=None):
+    """The answer file's source.url, else image_url=: fetch and verify the dom0 image before anything
+    else happens (imagesource.py); args.image becomes the verified copy. Raises InstallerError."""
+    url = ((data or {}).get("source") or {}).get("url") or boot_opts.image_url
+    if url:
+        from .imagesource import ImageSource
+        _print("xenhost-installer: fetching the dom0 image from %s" % answers.redact_location(url))
+        args.image = ImageSource(announce=_print).fetch(url)
 
 
 def unattended_plan(data, args, boot_opts):
@@ -129,6 +143,7 @@ def answer_file_install(location, args, boot_opts, hold):
     """Unattended, or the screens for what the file leaves to them (interactive-sections)."""
     try:
         data = read_answers(location, boot_opts, Runner())
+        network_image(args, boot_opts, data)
     except XenhostError as exc:
         log.error("installation failed: %s", exc)
         _fail(exc)
@@ -146,6 +161,8 @@ def run_interactive(args, boot_opts, hold, given=None):
     try:
         from .ui.app import run_interactive as run_ui
         host = hostmod.gather(boot_opts.raw)
+        if given is None:               # with an answer file, answer_file_install fetched it
+            network_image(args, boot_opts)
         # test mode (--target-images) must show and write the image files, never the machine's disks
         with disk_access(commands, args, boot_opts) as probe:
             def install_fn(plan, runner):
@@ -189,6 +206,8 @@ def build_parser():
     sub = p.add_subparsers(dest="command", required=True)
     v = sub.add_parser("validate", help="check an answer file (YAML or XenServer/XCP-ng XML)")
     v.add_argument("file", help="path or URL of the answer file")
+    n = sub.add_parser("network-device", help="restrict the installer's DHCP to network_device= (if given)")
+    n.add_argument("--cmdline", default="/proc/cmdline", help="kernel command line file (for tests)")
     for name in ("boot", "install", "interactive"):
         s = sub.add_parser(name)
         s.add_argument("--image", default=planmod.DEFAULT_IMAGE, help="dom0 root tarball (with PATH.sha256)")
@@ -209,6 +228,13 @@ def main(argv=None):
         args.no_atexit = True           # test mode runs on a build host: never reboot it
     if args.command == "validate":
         return cmd_validate(args)
+    if args.command == "network-device":
+        from . import netdevice
+        try:
+            netdevice.apply(args.cmdline)
+        except InstallerError as exc:   # the installer itself reports a bad command line
+            _print("xenhost-installer: network-device: %s" % exc)
+        return 0
     logmod.setup()
     log.info("xenhost-installer %s (pid %d)", " ".join(sys.argv[1:] if argv is None else argv), os.getpid())
     hold = args.command == "boot"

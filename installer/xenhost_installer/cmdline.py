@@ -1,5 +1,5 @@
 """Kernel command line options the installer reads: answerfile=, answerfile_sha256=, atexit=,
-network_device=, keymap= (installer/DESIGN.md, "Kernel command line")."""
+network_device=, keymap=, image_url= (installer/DESIGN.md, "Kernel command line")."""
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -11,6 +11,7 @@ from .errors import CmdlineError
 
 ATEXIT_CHOICES = ("reboot", "poweroff", "shell")
 ANSWERFILE_SCHEMES = ("http://", "https://", "file://")
+IMAGE_URL_SCHEMES = ("http://", "https://")
 SHA256 = re.compile(r"[0-9A-Fa-f]{64}")
 
 
@@ -19,8 +20,9 @@ class BootOptions:
     answerfile: str = None
     answerfile_sha256: str = None   # lower-case hex; the answer file's bytes must match
     atexit: str = None
-    network_device: str = None      # auto | kernel name | MAC: the default management NIC
+    network_device: str = None      # auto (all) | kernel name | MAC: DHCP there only; the default management NIC
     keymap: str = None              # console keymap (kbd name) for the installer and the default for the host
+    image_url: str = None           # the dom0 image's directory (or file) over http(s): imagesource.py
     raw: dict = field(default_factory=dict)   # every key=value, for later options (console=, root=)
 
 
@@ -43,10 +45,21 @@ def _atexit(value):
 
 
 def _network_device(value):
+    if value == "all":              # XenServer's word for "every NIC": our auto
+        return "auto"
     # the answer file's network.interface pattern: one definition of what names a NIC
     if re.match(schema()["properties"]["network"]["properties"]["interface"]["pattern"], value):
         return value
-    raise CmdlineError('network_device=%s: not a NIC' % (value,), 'give auto, a kernel name (enp0s3) or a MAC address (52:54:00:12:34:56)')
+    raise CmdlineError("network_device=%s: not a NIC" % (value,),
+                       "give all, a kernel name (enp0s3) or a MAC address (52:54:00:12:34:56)")
+
+
+def _image_url(value):
+    if value.startswith(IMAGE_URL_SCHEMES):
+        return value
+    raise CmdlineError("image_url=%s: not an http:// or https:// URL" % value,
+                       "give the URL of the directory holding dom0.tar.zst, SHA256SUMS and SHA256SUMS.sig (out/pxe/ "
+                       "of ./build.py pxe)")
 
 
 def _keymap(value):
@@ -66,8 +79,13 @@ OPTIONS = {
     "atexit": ("atexit", _atexit, "reboot, poweroff or shell after a successful install (overrides the file's "
                                   "atexit). After a failure the installer never reboots."),
     "network_device": ("network_device", _network_device,
-                       "auto, a kernel name or a MAC: the management NIC when the answer file does not name one. "
-                       "(The answer file itself is fetched over whichever NIC DHCP configured.)"),
+                       "all (or auto), a kernel name or a MAC. A name or MAC: the installer asks DHCP on that NIC only "
+                       "(each unplugged NIC would cost a DHCP timeout) and it is the management NIC when the answer "
+                       "file does not name one. all/auto: DHCP on every wired NIC, the first with link managed."),
+    "image_url": ("image_url", _image_url,
+                  "The dom0 image over http(s): the directory holding dom0.tar.zst with SHA256SUMS and "
+                  "SHA256SUMS.sig (signed by the project key), or the image file. Fetched and verified before any "
+                  "disk is written; the answer file's source.url wins when both are given."),
     "keymap": ("keymap", _keymap, "Console keymap (a name from the keymap list): the host's keymap when the answer "
                                   "file gives none."),
 }

@@ -62,13 +62,17 @@ LABELS = {role: label for _, role, label, _, _ in ROLES}
 REQUIRED_FOR_UPGRADE = ("bios", "esp", "root", "backup")
 
 
-def compute_layout(disk_bytes):
-    """Return the partitions for a disk of disk_bytes; raise LayoutError when it is too small."""
-    if disk_bytes < MIN_DISK_BYTES:
-        raise LayoutError('disk is %.1f GiB but xenhost needs at least %.1f GiB' % (disk_bytes / GiB, MIN_DISK_BYTES / GiB), 'choose a larger disk')
+def compute_layout(disk_bytes, with_sr=True):
+    """Return the partitions for a disk of disk_bytes; raise LayoutError when it is too small.
+    with_sr=False (storage.use-primary-disk: false): no storage partition, the rest stays unallocated."""
+    minimum = MIN_DISK_BYTES - (0 if with_sr else MIN_SR_MiB * MiB)
+    if disk_bytes < minimum:
+        raise LayoutError("disk is %.1f GiB but xenhost needs at least %.1f GiB" % (disk_bytes / GiB, minimum / GiB),
+                          "choose a larger disk")
     size = {role: _scaled(disk_bytes, lo, hi) for role, (lo, hi) in SCALED.items()}
     size.update(bios=BIOS_MiB, esp=ESP_MiB, sr=0)
-    return [Partition(number, role, label, code, size[role], fs) for number, role, label, code, fs in ROLES]
+    return [Partition(number, role, label, code, size[role], fs) for number, role, label, code, fs in ROLES
+            if with_sr or role != "sr"]
 
 
 def layout_of_disk(parts):

@@ -31,6 +31,8 @@ class InstallPlan:
     mode: str = field(default_factory=lambda: default("mode"))     # install | upgrade | restore
     guest_disks: list = field(default_factory=list)     # as given, for the local storage repository
     storage_type: str = field(default_factory=lambda: default("storage.type"))    # lvm | ext
+    # False: no storage partition on the primary disk (storage.use-primary-disk)
+    sr_on_primary: bool = field(default_factory=lambda: default("storage.use-primary-disk"))
     keymap: str = field(default_factory=lambda: default("keymap"))
     hostname: str = field(default_factory=lambda: default("hostname"))
     network: NetworkPlan = field(default_factory=NetworkPlan)
@@ -91,6 +93,7 @@ def from_answers(answers, image=DEFAULT_IMAGE, atexit_override=None, network_dev
         mode=given(answers, "mode"),
         guest_disks=given(answers, "disk.guest"),
         storage_type=given(answers, "storage.type"),
+        sr_on_primary=given(answers, "storage.use-primary-disk"),
         keymap=answers.get("keymap") or keymap or default("keymap"),
         hostname=given(answers, "hostname"),
         network=_network(answers, network_device),

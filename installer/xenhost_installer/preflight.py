@@ -26,6 +26,18 @@ def sha256_file(path, chunk=4 * 1024 * 1024):
     return h.hexdigest()
 
 
+_DIGESTS = {}       # (path, size, mtime) -> sha256: an interactive install checks the image twice
+                    # (on the summary, then when installing); reading it again took seconds to minutes
+
+
+def image_digest(image):
+    st = os.stat(image)
+    key = (os.path.realpath(image), st.st_size, st.st_mtime_ns)
+    if key not in _DIGESTS:
+        _DIGESTS[key] = sha256_file(image)
+    return _DIGESTS[key]
+
+
 def check_image(image):
     """Return a list of failures (empty when the image and its sha256 file agree)."""
     sums = image + ".sha256"
@@ -38,7 +50,7 @@ def check_image(image):
         words = f.read().split()
     if not words:
         return ["checksum file %s is empty; fix: regenerate it with sha256sum" % sums]
-    actual = sha256_file(image)
+    actual = image_digest(image)
     if actual != words[0].lower():
         return ["dom0 image %s is corrupt (sha256 %s, expected %s); fix: re-download or rebuild the ISO"
                 % (image, actual, words[0])]
@@ -111,7 +123,7 @@ def check_disk(plan, probe, boot_media):
     failures = usable_disk_problems(disk, name, boot_media)
     if plan.mode == "install":
         try:
-            compute_layout(disk.size)
+            compute_layout(disk.size, plan.sr_on_primary)
         except LayoutError as exc:
             failures.append("disk %s: %s" % (name, exc))
     return failures, disk
@@ -256,7 +268,8 @@ def run(plan, probe, host):
             log.error("preflight: %s", f)
         raise PreflightError(failures)
     plan.disk_path, plan.disk_size = disk.path, disk.size
-    plan.layout = compute_layout(disk.size) if plan.mode == "install" else layout_of_disk(disk.partitions)
+    plan.layout = (compute_layout(disk.size, plan.sr_on_primary) if plan.mode == "install"
+                   else layout_of_disk(disk.partitions))
     plan.nic, plan.guest_disk_paths, plan.existing = nic, guests, found
     log.info("preflight passed (%s): disk %s (%d bytes)%s%s", plan.mode, disk.path, disk.size,
              ", guest disks %s" % ", ".join(guests) if guests else "", ", nic %s" % nic.name if nic else "")

@@ -6,7 +6,7 @@ import pytest
 
 from xenhost_installer.host import HostFacts, Nic
 
-from installer_fixtures import GiB
+from installer_fixtures import GiB, boot_files
 
 
 @pytest.fixture
@@ -27,4 +27,5 @@ def target(tmp_path):
     root = tmp_path / "target"
     (root / "etc").mkdir(parents=True)
     (root / "etc/shadow").write_text("root:*:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n")
+    boot_files(root)        # what the extracted image brings: grub.cfg is written from it
     return str(root)

@@ -110,3 +110,22 @@ def tar_image(directory, members, name="dom0.tar.gz"):
     with open(path + ".sha256", "w") as f:
         f.write("%s  %s\n" % (digest, name))
     return path
+
+
+KERNEL_VERSION = "6.1.0-57-amd64"
+XEN_VERSION = "4.17.5-xenhost"
+
+
+def boot_files(root):
+    """/boot as the dom0 image brings it: a dom0-capable kernel with its initrd and a multiboot2 Xen."""
+    import gzip
+    import struct
+    boot = os.path.join(str(root), "boot")
+    tree(boot, {"vmlinuz-" + KERNEL_VERSION: "kernel", "initrd.img-" + KERNEL_VERSION: "initrd",
+                "config-" + KERNEL_VERSION: "CONFIG_XEN=y\nCONFIG_XEN_DOM0=y\n",
+                "xen-%s.config" % XEN_VERSION: "CONFIG_X86_64=y\n"})
+    with gzip.open(os.path.join(boot, "xen-%s.gz" % XEN_VERSION), "wb") as f:
+        magic, length = 0xE85250D6, 24     # a valid multiboot2 header (GRUB's grub-file checks it), then the end tag
+        f.write(b"\0" * 4096 + struct.pack("<IIII", magic, 0, length, -(magic + length) & 0xFFFFFFFF)
+                + struct.pack("<HHI", 0, 0, 8) + b"\0" * 64)
+    return boot

@@ -47,6 +47,21 @@ def test_keymap_written_in_xkb_terms_and_stale_cache_rebuilt(target, host):
     assert ctx.commands.calls == [["chroot", target, "setupcon", "--force", "--save-only"]]
 
 
+def test_keymap_compiled_at_build_time_is_copied_not_compiled(target, host):
+    touch(target, "bin/setupcon")
+    touch(target, "etc/console-setup/cached_setup_keyboard.sh", "loadkeys us-from-the-image")
+    touch(target, "etc/console-setup/cached_ISO-8859-15_del.kmap.gz", "us map")
+    touch(target, "etc/console-setup/cached_setup_font.sh", "font")          # not the keyboard's: kept
+    touch(target, "usr/share/xenhost/keymaps/fr/cached_ISO-8859-15_del.kmap.gz", "fr map")
+    touch(target, "usr/share/xenhost/keymaps/fr/cached_setup_keyboard.sh", "loadkeys fr")
+    ctx = make_ctx(target, host, keymap="fr")
+    write_keymap(ctx)
+    assert ctx.commands.calls == []
+    assert read(target, "etc/console-setup/cached_ISO-8859-15_del.kmap.gz") == "fr map"
+    assert read(target, "etc/console-setup/cached_setup_keyboard.sh") == "loadkeys fr"
+    assert read(target, "etc/console-setup/cached_setup_font.sh") == "font"
+
+
 def test_keymap_cache_failure_is_only_a_warning(target, host, caplog):
     touch(target, "bin/setupcon")
     write_keymap(make_ctx(target, host, FakeCommands(fail_on="chroot"), keymap="fr"))

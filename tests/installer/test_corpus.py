@@ -35,7 +35,7 @@ def expectation(path):
 def unattended(monkeypatch, host, tmp_path, capsys):
     """Run the real install entry; record commands, built plans and install() calls."""
     fake = FakeCommands()
-    built, installs = [], []
+    built, installs, fetched = [], [], []
     real_from_answers = planmod.from_answers
 
     def from_answers(*a, **kw):
@@ -48,6 +48,9 @@ def unattended(monkeypatch, host, tmp_path, capsys):
     monkeypatch.setattr(cli, "DiskProbe", lambda commands, raw: FakeProbe())
     monkeypatch.setattr(cli.planmod, "from_answers", from_answers)
     monkeypatch.setattr(cli, "install", lambda plan, **kw: installs.append(plan))
+    # a file's source.url is fetched before the plan (tests/installer/test_imagesource.py proves the fetch)
+    monkeypatch.setattr(cli, "network_image", lambda args, boot_opts, data=None: fetched.append(
+        ((data or {}).get("source") or {}).get("url")))
     cmdline = tmp_path / "cmdline"
     cmdline.write_text("console=ttyS0,115200\n")
     image = tmp_path / "dom0.tar.zst"

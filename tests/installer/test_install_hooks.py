@@ -50,7 +50,7 @@ def test_every_stage_runs_at_its_place(tmp_path, image, host, target, monkeypatc
     populated = next(i for i, c in enumerate(calls) if "populated.sh" in c)
     complete = next(i for i, c in enumerate(calls) if "complete.sh" in c)
     first_write = next(i for i, c in enumerate(calls) if c.startswith(("wipefs", "sgdisk")))
-    update_grub = next(i for i, c in enumerate(calls) if c.endswith("update-grub"))
+    update_grub = next(i for i, c in enumerate(calls) if "grub-script-check" in c)
     first_umount = next(i for i, c in enumerate(calls) if c.startswith("umount"))
     assert start < first_write
     assert update_grub < populated < first_umount < complete

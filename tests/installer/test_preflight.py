@@ -1,3 +1,5 @@
+import os
+
 import pytest
 import yaml
 
@@ -46,6 +48,18 @@ def test_bad_checksum(image, host, target):
         f.write("0" * 64 + "  dom0.tar.xz\n")
     msg = run_failing(make_plan(image), FakeProbe(), host, target)
     assert "is corrupt" in msg and "fix: re-download or rebuild the ISO" in msg
+
+
+def test_image_hashed_once_while_unchanged(image):
+    from xenhost_installer.preflight import check_image
+    assert check_image(image) == []
+    st = os.stat(image)
+    with open(image, "r+b") as f:          # same size and time: the first check's digest stands
+        f.write(b"X")
+    os.utime(image, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert check_image(image) == []
+    os.utime(image, ns=(st.st_atime_ns, st.st_mtime_ns + 1))      # changed: read again
+    assert "is corrupt" in check_image(image)[0]
 
 
 def test_missing_image_and_nic(tmp_path, host, target):

@@ -248,14 +248,14 @@ def cli_env(tmp_path, monkeypatch):
     return run
 
 
-@pytest.mark.parametrize("choice,expected", [("reboot", [["systemctl", "reboot"]]),
-                                             ("poweroff", [["systemctl", "poweroff"]]), ("shell", [["<shell>"]])])
+@pytest.mark.parametrize("choice,expected", [("reboot", [["systemctl", "--force", "reboot"]]),
+                                             ("poweroff", [["systemctl", "--force", "poweroff"]]), ("shell", [["<shell>"]])])
 def test_cli_interactive_success_runs_choice(cli_env, capsys, choice, expected):
     rc, calls = cli_env(FakeUI(None, choice))
     assert rc == 0 and calls == expected and MARKER_COMPLETE in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("choice,expected", [("shell", [["<shell>"]]), ("poweroff", [["systemctl", "poweroff"]])])
+@pytest.mark.parametrize("choice,expected", [("shell", [["<shell>"]]), ("poweroff", [["systemctl", "--force", "poweroff"]])])
 def test_cli_interactive_failure_never_reboots(cli_env, capsys, choice, expected):
     rc, calls = cli_env(FakeUI("command failed: boom", choice))
     out = capsys.readouterr().out

@@ -51,7 +51,7 @@ def test_command_sequence(run, target, image):
     progs = r.commands.programs()
     # order matters: nothing is formatted before partitioning, nothing extracted before mounting
     first = {p: progs.index(p) for p in ("wipefs", "sgdisk", "mkfs.ext4", "mount", "tar", "grub-install",
-                                         "update-grub", "umount", "sync")}
+                                         "grub-script-check", "umount", "sync")}
     assert list(first) == sorted(first, key=first.get)
     calls = [" ".join(c) for c in r.commands.calls]
     assert calls[:4] == ["wipefs -a /dev/vda1", "wipefs -a /dev/vda", "partprobe /dev/vda", "udevadm settle"]
@@ -68,7 +68,7 @@ def test_command_sequence(run, target, image):
     assert ("chroot %s grub-install --target=x86_64-efi --modules=part_gpt --efi-directory=/boot/efi --removable "
             "--no-nvram" % target) in calls
     assert calls.index("udevadm settle", calls.index("mkswap -L xenhost-swap /dev/vda6")) < calls.index(
-        "chroot %s update-grub" % target)         # by-uuid links exist before update-grub looks
+        "chroot %s grub-script-check /boot/grub/grub.cfg.new" % target)         # the root is formatted before its UUID goes into grub.cfg
     mounts = [c.split()[-1] for c in calls if c.startswith("mount ")]
     umounts = [c.split()[-1] for c in calls if c.startswith("umount ")]
     assert umounts == list(reversed(mounts))          # everything unmounted, in reverse order
@@ -137,7 +137,7 @@ def test_failure_unmounts_and_saves_log(run, target):
         run(FakeCommands(fail_on="chroot"))
     assert run.out.splitlines()[-1].endswith("Installing GRUB for BIOS ... FAILED")
     calls = [" ".join(c) for c in run.commands.calls]
-    assert calls[-1] == "umount %s" % target and "update-grub" not in " ".join(calls)
+    assert calls[-1] == "umount %s" % target and "grub-script-check" not in " ".join(calls)
     assert os.path.exists(os.path.join(target, "var/log/installer/install.log"))
 
 

@@ -131,7 +131,7 @@ def test_upgrade_sequence(run_mode, target, tmp_path, image):
              "mount /dev/vda3 %s" % target, "tar --numeric-owner --xattrs --xattrs-include=* -xf %s -C %s"
              % (image, target), "cp -a %s/etc/hostname %s/etc/hostname" % (backup, target),
              "chroot %s grub-install --target=i386-pc --modules=part_gpt /dev/vda" % target,
-             "chroot %s update-grub" % target, "umount %s" % backup]
+             "chroot %s grub-script-check /boot/grub/grub.cfg.new" % target, "umount %s" % backup]
     assert [calls.index(c) for c in order] == sorted(calls.index(c) for c in order)
     for rel in ("etc/ssh/ssh_host_ed25519_key", "etc/xenhost"):
         assert "cp -a %s/%s %s/%s" % (backup, rel, target, rel) in calls
@@ -161,7 +161,7 @@ def test_restore_sequence(run_mode, target, tmp_path):
     backup = str(tmp_path / "backup")
     order = ["mount -o ro /dev/vda4 %s" % backup, "mkfs.ext4 -F -q -L xenhost-root -U %s /dev/vda3" % UUID,
              "mount /dev/vda3 %s" % target, "cp -a --one-file-system %s/. %s" % (backup, target),
-             "chroot %s update-grub" % target]
+             "chroot %s grub-script-check /boot/grub/grub.cfg.new" % target]
     assert [calls.index(c) for c in order] == sorted(calls.index(c) for c in order)
     assert not any(c.startswith("tar ") or "xenhost-backup /dev" in c for c in calls)
     assert not os.path.exists(os.path.join(target, ".xenhost-backup"))
@@ -230,7 +230,7 @@ def test_root_without_xenhost_upgrade_refused_restore_allowed(run_mode, image, h
     tree(tmp_path / "target", {UNFINISHED_MARKER: "as the copy brings it\n"})
     calls, out, plan = run_mode("restore", existing=only_backup)
     backup = str(tmp_path / "backup")
-    assert calls.index("mount -o remount,rw %s" % backup) > calls.index("chroot %s update-grub" % target)
+    assert calls.index("mount -o remount,rw %s" % backup) > calls.index("chroot %s grub-script-check /boot/grub/grub.cfg.new" % target)
     assert not os.path.exists(os.path.join(backup, UNFINISHED_MARKER))        # upgrading is allowed again
     assert not os.path.exists(os.path.join(target, UNFINISHED_MARKER))
 

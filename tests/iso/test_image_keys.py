@@ -36,10 +36,7 @@ def checkout(tmp_path: Path, where: str, cache: Path) -> BuildConfig:
 
 
 def dom0_key(config: BuildConfig) -> str:
-    settings = kiwi.image_settings()
-    description = kiwi.render_description(config, "dom0", media.image_context(config, settings, "dom0"),
-                                          config.out_dir / "images" / "dom0", {})
-    return kiwi.image_key(description, config)
+    return kiwi.image_key(media.describe(config, kiwi.image_settings(), "dom0"), config)
 
 
 @pytest.fixture

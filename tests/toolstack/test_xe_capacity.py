@@ -23,3 +23,13 @@ def test_capacity_names_the_binding_limit(tmp_path):
     text = xe("host-compute-max-vms", "memory=64MiB", "disks=8", "vifs=4")
     assert text.startswith("61 more VMs with 1 vCPU, 64 MiB, 8 disk(s), 4 VIF(s) fit; the binding limit: "
                            "dom0 grant mappings (maptrack)")
+
+
+def test_hvm_guests_are_bounded_by_dom0_memory_for_qemu(tmp_path):
+    _, _, xe = xen_host(tmp_path)
+    (tmp_path / "proc").mkdir()
+    (tmp_path / "proc/meminfo").write_text("MemTotal: 2097152 kB\nMemAvailable: 409600 kB\n")
+    result = json.loads(xe("host-compute-max-vms", "memory=256MiB", "type=hvm", "--json"))
+    assert result["binding-limit"] == "dom0 memory for device models (qemu)" and result["max-vms"] == 10
+    pvh = json.loads(xe("host-compute-max-vms", "memory=256MiB", "--json"))
+    assert "dom0 memory for device models (qemu)" not in [l["limit"] for l in pvh["limits"]]

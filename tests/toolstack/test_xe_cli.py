@@ -88,6 +88,8 @@ def test_filters_params_minimal_and_escaping(tmp_path):
 def test_param_get_set_add_remove(tmp_path):
     _, _, xe = xen_host(tmp_path)
     vm = xe("vm-install", "template=Minimal PVH", "new-name-label=t").strip()
+    err = xe("vm-param-set", f"uuid={vm}", "memory-dynamic-max=1GiB", ok=False)
+    assert err.startswith("Error: the memory limits would not satisfy static-min <= dynamic-min")
     xe("vm-param-set", f"uuid={vm}", "memory-static-max=1GiB", "VCPUs-max=2", "platform:usb=false",
        "name-description=a test")
     assert xe("vm-param-get", f"uuid={vm}", "param-name=memory-static-max") == f"{1024 ** 3}\n"

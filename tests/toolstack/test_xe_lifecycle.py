@@ -7,10 +7,12 @@ VG_SIZES = "  107374182400 107374182400\n"
 
 def lvm_host(tmp_path):
     runner, xen, xe = xen_host(tmp_path)
-    runner.respond(("vgs", "--noheadings"), VG_SIZES)
+    runner.respond(("vgs", "--noheadings", "--units"), VG_SIZES)
+    runner.respond(("vgs", "--noheadings", "-o", "pv_name"), (5, "", "Volume group not found"))
     runner.respond(("pvs",), (5, "", "Failed to find physical volume"))
     runner.respond(("lsblk",), 'NAME="sdb" MOUNTPOINT="" TYPE="disk"\n')
     sr = xe("sr-create", "name-label=Local storage", "type=lvm", "device-config:device=/dev/sdb").strip()
+    assert runner.ran("vgcreate", f"VG_XenStorage-{sr}", "/dev/sdb")
     return runner, xen, xe, sr
 
 
@@ -82,7 +84,7 @@ def test_install_provisions_disks_and_rolls_back_without_space(tmp_path):
     assert runner.ran("lvcreate", "--yes", "--wipesignatures", "y")
     assert xe("vm-param-get", f"uuid={vm}", "param-name=other-config", "param-key=install-repository").startswith(
         "http://deb.debian.org/")
-    runner.respond(("vgs", "--noheadings"), "  21474836480 1073741824\n")   # 1 GiB free
+    runner.respond(("vgs", "--noheadings", "--units"), "  21474836480 1073741824\n")   # 1 GiB free
     before = xe("vm-list", "--minimal")
     err = xe("vm-install", "template=Debian 12 (PVH)", "new-name-label=deb2", f"sr-uuid={sr}", ok=False)
     assert err.startswith("Error: there is insufficient space in SR Local storage: 8589934592 bytes asked, "
@@ -126,6 +128,13 @@ def test_autostart_starts_auto_poweron_vms(tmp_path):
     assert xe("host-autostart") == ""                 # already running: nothing to do
 
 
+def test_dom0_record_follows_xl(tmp_path):
+    _, _, xe = xen_host(tmp_path)
+    dom0 = xe("vm-list", "is-control-domain=true", "--minimal").strip()
+    assert xe("vm-param-get", f"uuid={dom0}", "param-name=memory-dynamic-max") == f"{2048 * 1024 ** 2}\n"
+    assert xe("vm-param-get", f"uuid={dom0}", "param-name=VCPUs-max") == "8\n"
+
+
 def test_clone_copies_record_and_new_macs(tmp_path):
     _, _, xe = xen_host(tmp_path)
     net = xe("network-create", "name-label=n").strip()
@@ -135,3 +144,29 @@ def test_clone_copies_record_and_new_macs(tmp_path):
     [vif] = xe("vif-list", f"vm-uuid={copy}", "--minimal").strip().split(",")
     assert xe("vif-param-get", f"uuid={vif}", "param-name=MAC") != "00:16:3e:00:00:01\n"
     assert xe("vm-param-get", f"uuid={copy}", "param-name=PV-ramdisk") == "/usr/lib/xenhost/guest/minimal-initrd.img\n"
+
+
+def test_reboot_and_disk_list(tmp_path):
+    runner, xen, xe, sr = lvm_host(tmp_path)
+    vm = xe("vm-install", "template=Debian 12 (PVH)", "new-name-label=r", f"sr-uuid={sr}").strip()
+    xe("vm-param-set", f"uuid={vm}", "other-config:install-done=true")   # skip the netboot download
+    disks = xe("vm-disk-list", f"uuid={vm}")
+    assert "userdevice ( RO): 0" in disks and "virtual-size ( RO): 8589934592" in disks
+    assert xe("vm-reboot", f"uuid={vm}", ok=False).startswith("You attempted an operation on a VM")
+    xe("vm-start", f"uuid={vm}")
+    first = xe("vm-param-get", f"uuid={vm}", "param-name=dom-id")
+    xe("vm-reboot", f"uuid={vm}", "--force")                  # destroy + start: a new domain
+    assert xe("vm-param-get", f"uuid={vm}", "param-name=dom-id") != first
+    assert xe("vm-param-get", f"uuid={vm}", "param-name=power-state") == "running\n"
+
+
+def test_guest_ignoring_shutdown_stays_running_until_forced(tmp_path):
+    runner, xen, xe = xen_host(tmp_path)
+    vm = xe("vm-install", "template=Minimal PVH", "new-name-label=stubborn").strip()
+    xe("vm-start", f"uuid={vm}")
+    runner.respond(("xl", "shutdown"), (1, "", "Timeout waiting for domain 1 to shut down"))
+    err = xe("vm-shutdown", f"uuid={vm}", ok=False)
+    assert err.startswith("The VM did not shut down cleanly") and "retry with --force" in err
+    assert xe("vm-param-get", f"uuid={vm}", "param-name=power-state") == "running\n"
+    xe("vm-shutdown", f"uuid={vm}", "--force")
+    assert xe("vm-param-get", f"uuid={vm}", "param-name=power-state") == "halted\n"

@@ -51,6 +51,7 @@ def test_sr_on_a_disk_in_use_is_refused(tmp_path):
     runner.respond(("pvs",), "  vg_data\n")
     err = xe("sr-create", "name-label=x", "type=lvm", "device-config:device=/dev/sdb", ok=False)
     assert err.startswith("Error: device /dev/sdb is in use: it belongs to volume group vg_data")
+    runner.respond(("pvs",), (5, "", "Failed to find physical volume"))
     runner.respond(("lsblk",), (32, "", "lsblk: /dev/sdz: not a block device"))
     assert xe("sr-create", "name-label=x", "type=lvm", "device-config:device=/dev/sdz", ok=False).startswith(
         "Error: device /dev/sdz not found")
@@ -75,7 +76,8 @@ def test_lvm_vdi_lifecycle_and_sr_destroy(tmp_path):
     runner, _, xe = xen_host(tmp_path)
     runner.respond(("lsblk",), 'NAME="sdb" MOUNTPOINT="" TYPE="disk"\n')
     runner.respond(("pvs",), (5, "", ""))
-    runner.respond(("vgs", "--noheadings"), "  10737418240 10737418240\n")
+    runner.respond(("vgs", "--noheadings", "--units"), "  10737418240 10737418240\n")
+    runner.respond(("vgs", "--noheadings", "-o", "pv_name"), (5, "", "Volume group not found"))
     sr = xe("sr-create", "name-label=Local storage", "type=lvm", "device-config:device=/dev/sdb").strip()
     assert xe("sr-param-get", f"uuid={sr}", "param-name=physical-size") == "10737418240\n"
     vdi = xe("vdi-create", f"sr-uuid={sr}", "name-label=d", "virtual-size=2GiB").strip()

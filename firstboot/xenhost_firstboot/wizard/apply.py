@@ -21,17 +21,21 @@ from ..errors import FirstbootError
 from ..hostname import set_hostname
 from ..network import NETWORK_DIR, UNIT, configure_management_network, network_files
 from ..storage import create_local_sr
+from . import debian
 from .answers import to_firstboot
-from .pending import LEASE_WAIT_S, wait_for_address, write_pending
+from .pending import wait_for_address, write_pending
 
 WRITTEN_BY_US = "# Written by xenhost-firstboot"
+LEASE_WAIT_S = 60           # a new bridge: DHCP from scratch (slow under emulation)
 
 
 @dataclass
 class Facts:
-    """The machine as the screens show it: NICs (installer host.Nic), disks nothing uses (disks.Disk)."""
+    """The machine as the screens show it: NICs (installer host.Nic), disks nothing uses (disks.Disk);
+    debian: on a plain Debian machine (Xen not booted yet), its RAM and CPUs (ram_bytes, cpus)."""
     nics: list = field(default_factory=list)
     free_disks: list = field(default_factory=list)
+    debian: object = None
 
 
 def chosen_nic(answers, facts):
@@ -73,14 +77,28 @@ def _drop_stale_network_files(ctx):
             os.remove(path)
 
 
-def _release_old_ports(ctx):
-    """networkd leaves a NIC it no longer manages in the bridge: let go of every other port."""
-    mgmt = ctx.config.management
-    for line in ctx.runner.run(["ip", "-o", "link", "show", "master", mgmt.bridge], check=False).lines():
+def _links(ctx, *selector):
+    """[(name, mac)] of `ip -o link show SELECTOR`."""
+    found = []
+    for line in ctx.runner.run(["ip", "-o", "link", "show", *selector], check=False).lines():
         words = line.replace("@", " ").split()
-        port = words[1].rstrip(":") if len(words) > 1 else ""
+        name = words[1].rstrip(":") if len(words) > 1 else ""
         mac = words[words.index("link/ether") + 1] if "link/ether" in words else ""
-        if port and mac != mgmt.mac:
+        if name:
+            found.append((name, mac))
+    return found
+
+
+def _release_old_ports(ctx):
+    """networkd applies a bridge's MACAddress= only when it creates the bridge, and leaves a NIC it
+    no longer manages enslaved: a bridge made for another NIC goes (networkd makes it anew), and
+    every other port is let go."""
+    mgmt = ctx.config.management
+    if any(mac and mac != mgmt.mac for _name, mac in _links(ctx, "dev", mgmt.bridge)):
+        ctx.runner.run(["ip", "link", "delete", "dev", mgmt.bridge])
+        return
+    for port, mac in _links(ctx, "master", mgmt.bridge):
+        if mac != mgmt.mac:
             ctx.runner.run(["ip", "link", "set", "dev", port, "nomaster"])
 
 
@@ -89,6 +107,21 @@ def apply_network(ctx):
     detail = configure_management_network(ctx)
     if not ctx.live:
         return detail
+    return _restart_network(ctx, detail)
+
+
+def take_over_uplink(ctx):
+    """Plain Debian: the bridge is set up for the next boot (networkd enabled, not started; the
+    uplink's ifupdown stanza commented out), so nothing changes under a running SSH session."""
+    _drop_stale_network_files(ctx)
+    offline = Context(config=ctx.config, root=ctx.root, runner=ctx.runner, live=False)
+    detail = configure_management_network(offline)
+    if debian.release_from_ifupdown(ctx, ctx.config.management.interface):
+        detail += f"; {ctx.config.management.interface} taken out of {debian.IFUPDOWN}"
+    return detail + "; takes effect at the reboot"
+
+
+def _restart_network(ctx, detail):
     _release_old_ports(ctx)
     ctx.runner.run(["systemctl", "restart", UNIT])
     address = wait_for_address(ctx.runner, ctx.config.management.bridge, ctx.lease_wait)
@@ -115,9 +148,13 @@ def apply(root, runner, data, answers, pending, facts, *, live=True, say=print, 
     if "hostname" in pending:
         tasks.append(Task("host name", set_hostname, 1, ("hostname",)))
     if "network" in pending:
-        tasks.append(Task("management network", apply_network, 5, ("ip", "systemctl")))
+        tasks.append(Task("management network", take_over_uplink if facts.debian else apply_network, 5,
+                          ("ip", "systemctl")))
     if "local-sr" in pending and new.get("storage", {}).get("local-sr"):
         tasks.append(Task("local storage", create_local_sr, 10, ("vgcreate", "lvcreate", "mkfs.ext4")))
+    if facts.debian:
+        tasks.append(Task("Xen boot", lambda c: debian.configure_boot(c, facts.debian.ram_bytes, facts.debian.cpus),
+                          2, ("update-grub",)))
     tasks.append(Task("wizard done", lambda c: write_pending(c.root, []), 1))
 
     results = {}

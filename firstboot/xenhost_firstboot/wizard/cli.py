@@ -10,21 +10,37 @@ from xenhost_common import contract, names
 from xenhost_common.errors import XenhostError
 from xenhost_common.runner import Runner
 
+from ..context import Context
+from ..config import from_data
 from . import apply as applymod
+from . import debian
 from .answers import from_firstboot
 from .facts import gather
-from .pending import SECTIONS, read_pending
+from .pending import SECTIONS, read_pending, shown
 from .unattended import from_answer_file
 
 PREFIX = "xenhost-setup:"
-DONE = f"{PREFIX} done"
+DONE = names.SETUP_DONE_MARKER
 RERUN_SECTIONS = ["network", "hostname"]
+DEBIAN_SECTIONS = ["network", "hostname", "local-sr"]     # a plain Debian machine: all of it
 NO_DATA = {"version": 1, "management": {"mode": "none"}}     # a plain Debian host: nothing decided yet
 
 
+def data_path(root):
+    return os.path.join(root, names.FIRSTBOOT_DATA.lstrip("/"))
+
+
 def load_data(root):
-    path = os.path.join(root, names.FIRSTBOOT_DATA.lstrip("/"))
-    return contract.load(path) if os.path.exists(path) else dict(NO_DATA)
+    return contract.load(data_path(root)) if os.path.exists(data_path(root)) else dict(NO_DATA)
+
+
+def defaults(data, facts, runner):
+    """The screens' starting answers: the data's; on plain Debian the running uplink and name."""
+    answers = from_firstboot(data)
+    if facts.debian:
+        answers["network"] = debian.uplink(runner)
+        answers["hostname"] = runner.run(["hostname"], check=False).stdout.strip() or "xenhost"
+    return answers
 
 
 def parse(argv):
@@ -35,40 +51,53 @@ def parse(argv):
                         help="the sections to ask: %s (default: network hostname)" % " ".join(SECTIONS))
     parser.add_argument("--answers", metavar="FILE", help="apply this answer file instead of asking")
     parser.add_argument("--root", default="/", help="the system to set up (default /; others: no live commands)")
+    parser.add_argument("--undo", action="store_true",
+                        help="plain Debian: put back what xenhost-setup changed (ifupdown, GRUB); the "
+                             "package's removal runs it")
     return parser.parse_args(argv)
 
 
-def main(argv=None, *, runner=None, facts=None, ask=None, out=None, lease_wait=applymod.LEASE_WAIT_S):
+def main(argv=None, *, runner=None, facts=None, ask=None, out=None, live=None, lease_wait=applymod.LEASE_WAIT_S):
     """Entry point; runner, facts, ask (the screens: ask(facts, answers, pending, error) -> answers
-    or None) and out are injected by tests."""
+    or None), out and live are injected by tests."""
     args = parse(argv)
     out = out or sys.stdout
     root = os.path.abspath(args.root)
-    live = os.path.realpath(root) == "/"
+    if live is None:
+        live = os.path.realpath(root) == "/"
 
     def say(text):
         print(f"{PREFIX} {text}", file=out, flush=True)
 
     runner = runner or Runner()
     try:
+        if args.undo:
+            ctx = Context(config=from_data(dict(NO_DATA)), root=root, runner=runner, live=live)
+            say("; ".join(debian.undo(ctx, applymod.WRITTEN_BY_US)) or "nothing to undo")
+            return 0
         data = load_data(root)
-        facts = facts or gather(runner)
+        # an appliance: first boot ran here (our installer's host, or Debian after its reboot into Xen)
+        facts = facts or gather(runner, root, appliance=os.path.exists(os.path.join(root, names.FIRSTBOOT_DONE[1:])))
 
         def apply_fn(answers, pending):
             applymod.apply(root, runner, data, answers, pending, facts, live=live, say=say, lease_wait=lease_wait)
         if args.answers:
             apply_fn(*from_answer_file(args.answers))
         else:
-            pending = read_pending(root) if args.first_boot else (args.ask or RERUN_SECTIONS)
+            rerun = DEBIAN_SECTIONS if facts.debian else RERUN_SECTIONS
+            pending = shown(read_pending(root) if args.first_boot else (args.ask or rerun))
             if not pending:
                 say("nothing left undecided")
                 return 0
-            if ask_until_applied(ask, facts, from_firstboot(data), pending, say, apply_fn) is None:
+            if ask_until_applied(ask, facts, defaults(data, facts, runner), pending, say, apply_fn) is None:
                 say("left for later: run xenhost-setup as root on the console to finish")
                 return 0
     except XenhostError as e:
         say(f"FAILED: {e}")
         return 1
+    if facts.debian:
+        say("a reboot is needed: GRUB starts Xen with this Debian as dom0, and the management bridge "
+            "takes over the uplink then")
     print(DONE, file=out, flush=True)
     return 0
 

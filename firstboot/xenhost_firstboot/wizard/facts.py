@@ -1,10 +1,13 @@
 """What the wizard's screens offer: this host's NICs and the disks nothing uses."""
 import json
+import os
+from types import SimpleNamespace
 
 from xenhost_installer.disks import DiskProbe, disk_from_lsblk, is_install_candidate
-from xenhost_installer.host import read_nics
+from xenhost_installer.host import read_nics, read_ram_bytes
 
 from .apply import Facts
+from .debian import under_xen
 
 
 def unused(disk):
@@ -22,5 +25,9 @@ def free_disks(runner):
     return [d for d in (disk_from_lsblk(n) for n in nodes if is_install_candidate(n)) if unused(d)]
 
 
-def gather(runner, sysfs="/sys/class/net"):
-    return Facts(nics=read_nics(sysfs), free_disks=free_disks(runner))
+def gather(runner, root="/", appliance=True, sysfs="/sys/class/net"):
+    """appliance: first boot ran here; else, and not under Xen yet, this is a plain Debian machine
+    that installed xenhost-core."""
+    debian = None if appliance or under_xen(root) else SimpleNamespace(ram_bytes=read_ram_bytes(),
+                                                                      cpus=os.cpu_count() or 1)
+    return Facts(nics=read_nics(sysfs), free_disks=free_disks(runner), debian=debian)

@@ -62,6 +62,13 @@ def undecided(ctx, lease_wait=LEASE_WAIT_S):
     return [s for s in SECTIONS if s in found]
 
 
+def shown(sections):
+    """The sections the screens show: the host name and DNS screen comes with the network, so the
+    name is answered (and applied) whenever the network is."""
+    wanted = set(sections) | ({"hostname"} if "network" in sections else set())
+    return [s for s in SECTIONS if s in wanted]
+
+
 def read_pending(root="/"):
     text = read_text(os.path.join(root, PENDING.lstrip("/")))
     sections = yaml.safe_load(text) if text else None

@@ -19,6 +19,7 @@ import yaml
 from ..errors import AnswerFileError, CommandFailed
 from ..mounts import mounted
 from .redact import redact_location
+from ..retry import Backoff, Transient, with_retries
 from .validation import validate
 from .xenserver import looks_like_xml, parse_xml
 
@@ -84,33 +85,40 @@ def _http_error(what, shown, exc):
     return AnswerFileError('cannot fetch %s %s: HTTP %s' % (what, shown, exc.code), 'check the URL on the server')
 
 
-def _read_http(location, attempts, delay, sleep, opener, what):
-    shown, last = redact_location(location), None
+def _read_http(location, backoff, sleep, opener, what, announce):
+    shown = redact_location(location)
     request = http_request(location)
-    for attempt in range(1, attempts + 1):
+
+    def attempt():
         try:
             with opener(request, timeout=30) as resp:
                 return resp.read()
         except urllib.error.HTTPError as exc:      # the server answered: retrying will not help
             raise _http_error(what, shown, exc)
         except (urllib.error.URLError, OSError) as exc:
-            last = exc
-            log.info("fetch %s failed (attempt %d/%d): %s", shown, attempt, attempts, exc)
-            if attempt < attempts:
-                sleep(delay)
-    raise AnswerFileError('cannot fetch %s %s: %s' % (what, shown, getattr(last, "reason", last)), 'check the network (DHCP) and that the server is up')
+            raise Transient(str(getattr(exc, "reason", exc)))
+
+    try:
+        return with_retries(attempt, backoff, "fetching %s %s" % (what, shown), sleep=sleep, announce=announce)
+    except Transient as exc:
+        raise AnswerFileError("cannot fetch %s %s: %s (tried %d times over %ds)"
+                              % (what, shown, exc.reason, backoff.attempts, backoff.total()),
+                              "check the network (DHCP) and that the server is up")
 
 
-def fetch_bytes(location, attempts=12, delay=5.0, sleep=time.sleep, opener=urllib.request.urlopen, commands=None,
-                what="answer file"):
-    """The bytes at location (see LOCATION_FORMS); label: needs commands (blkid, mount, umount)."""
+def fetch_bytes(location, attempts=12, delay=2.0, sleep=time.sleep, opener=urllib.request.urlopen, commands=None,
+                what="answer file", announce=None):
+    """The bytes at location (see LOCATION_FORMS); label: needs commands (blkid, mount, umount).
+    http(s): up to `attempts` tries, pausing delay, 1.5 x delay, ... (at most 15 s) while the network
+    comes up; announce(text) is told of each retry (the console, for the answer file)."""
     label = parse_label(location)
     if label:
         if commands is None:
             raise AnswerFileError('cannot read %s %s here: label: locations are read by the installer' % (what, location), "give the file's path")
         return _read_labelled(*label, commands, what)
     if location.startswith(("http://", "https://")):
-        return _read_http(location, attempts, delay, sleep, opener, what)
+        return _read_http(location, Backoff(attempts=attempts, first=delay, factor=1.5), sleep, opener, what,
+                          announce)
     if location.startswith("file://"):
         location = urllib.parse.unquote(urllib.parse.urlparse(location).path)
     if not location.startswith("/") and "://" in location:

@@ -7,11 +7,11 @@ YAML file. The dict carries `origins` so those messages name XML places
 
 TRANSLATION below maps each element onto its native key (the reference doc shows it).
 
-Elements xenhost cannot honour are refused with the element, its line and what to do, never
-silently dropped. Safely ignored (they ask for what xenhost always does):
-  <source type="local">              the installer media is our only source
-  <network-backend>bridge<...>      the Linux bridge (xenbr0) is our only network backend
-  <primary-disk guest-storage="yes"> the rest of the primary disk always becomes the local SR
+Every element and deprecated alias of XenServer's doc/answerfile.txt is either honoured or, when
+its value cannot be honoured, refused with the element, its line and what to do; never silently
+dropped. Accepted without a native key because they ask for what xenhost always does: <source
+type="local">, <network-backend>bridge, <bootloader location="mbr">grub2, <ui-confirmation-prompt>
+false, sr-at-end="true", preserve-first-partition="false" (xenserver_elements.py declares them).
 """
 import ipaddress
 import re
@@ -19,83 +19,9 @@ import re
 from ..errors import AnswerFileError
 from .declared import hook_stages
 from .xmlparse import parse_safely
+from .xenserver_elements import (ADMIN_ALIASES, CONTAINERS, DISK_ELEMENT, ELEMENTS, FALSE, MODES, MODE_SYNTAX,  # noqa: F401
+                                  NTP_SOURCES, RESTORE_ELEMENTS, TEXT_KEYS, TRANSLATION, TRUE, UNSUPPORTED)
 
-# (XML, native key, note): how each element lands; rendered into answerfile-reference.md
-TRANSLATION = [
-    ('<installation>, <installation mode="fresh">', "mode: install", ""),
-    ('<installation mode="upgrade">', "mode: upgrade", ""),
-    ("<restore>", "mode: restore", "holds only <backup-disk> and <script>"),
-    ('<installation mode="reinstall">', "(refused)", "xenhost has no backup-then-erase mode: use upgrade or fresh"),
-    ("installation@srtype, @sr-type", "storage.type", "lvm or ext"),
-    ("<primary-disk> (fresh), <existing-installation> (upgrade), <backup-disk> (restore)", "disk.primary",
-     "a bare name (sda) means /dev/sda"),
-    ("<guest-disks><guest-disk>, <guest-disk>", "disk.guest", ""),
-    ("<keymap>", "keymap", ""),
-    ('<root-password type="plaintext|hash">', "root-password.plaintext / .hash", "type defaults to plaintext"),
-    ("<root-password>!!</root-password>", "root-password.ask-at-first-boot: true", ""),
-    ("<admin-interface name= | hwaddr=>", "network.interface", ""),
-    ("<admin-interface proto=>", "network.mode", "dhcp or static (none is refused)"),
-    ("<admin-interface vlan=>", "network.vlan", ""),
-    ("<ipaddr> + <subnet>, <gateway>", "network.address (CIDR), network.gateway", "subnet: netmask or prefix"),
-    ("<name-server>", "network.dns", ""),
-    ("<hostname>", "hostname", ""),
-    ("<timezone>", "timezone", ""),
-    ('<ntp source="manual"> + <ntp-server>', "ntp-servers", "<ntp-server> alone means manual"),
-    ('<ntp source="default|dhcp">', "(no ntp-servers)", "DHCP's servers, else Debian's pool (systemd-timesyncd)"),
-    ('<script stage="S" type="url">', "hooks.S", "also gets XenServer's argument ($1)"),
-    ('<source type="local">, <network-backend>bridge', "(nothing)", "what xenhost always does"),
-    ('<primary-disk guest-storage="no">', "(refused)", "the rest of the primary disk always becomes storage"),
-    ('<source type="url|nfs">, <network-backend>openvswitch', "(refused)", "the dom0 image comes from the media; "
-                                                                           "the Linux bridge is the only backend"),
-    ('<admin-interface proto="none" | protov6=>, <ipv6>, <gatewayv6>', "(refused)", "IPv4 management only"),
-    ('<ntp source="none">, <script type="nfs">', "(refused)", "time sync stays on; serve scripts over http(s)"),
-]
-
-# installation@mode -> native mode ("reinstall" is refused: see _Translator.root)
-MODES = {"fresh": "install", "upgrade": "upgrade"}
-# The element that names the disk, per native mode, and how the user picks that mode.
-DISK_ELEMENT = {"install": "primary-disk", "upgrade": "existing-installation", "restore": "backup-disk"}
-MODE_SYNTAX = {"install": '<installation mode="fresh">', "upgrade": '<installation mode="upgrade">',
-               "restore": "<restore>"}
-
-# element -> (allowed attributes, may appear more than once)
-ELEMENTS = {
-    "primary-disk": ({"guest-storage", "gueststorage"}, False),
-    "existing-installation": (set(), False),
-    "backup-disk": (set(), False),
-    "guest-disks": (set(), False),
-    "guest-disk": (set(), True),
-    "root-password": ({"type"}, False),
-    "source": ({"type"}, False),
-    "admin-interface": ({"name", "hwaddr", "proto", "vlan", "protov6"}, False),
-    "name-server": (set(), True),
-    "hostname": (set(), False),
-    "keymap": (set(), False),
-    "timezone": (set(), False),
-    "ntp": ({"source"}, False),
-    "ntp-server": (set(), True),
-    "ntp-servers": (set(), True),           # XenServer's deprecated spelling of ntp-server
-    "script": ({"stage", "type"}, True),
-    "network-backend": (set(), False),
-}
-# Elements holding elements (the rest hold only text), and what <restore> may hold.
-CONTAINERS = {"admin-interface": {"ipaddr", "subnet", "gateway"}, "guest-disks": {"guest-disk"}}
-RESTORE_ELEMENTS = {"backup-disk", "script"}
-TEXT_KEYS = {"hostname": "hostname", "keymap": "keymap", "timezone": "timezone"}
-NTP_SOURCES = ("manual", "default", "dhcp", "none")
-
-# Known XenServer elements xenhost cannot honour: element -> what to do instead.
-UNSUPPORTED = {
-    "driver-source": "driver supplemental packs are not supported; fix: remove it (drivers come with the dom0 kernel)",
-    "fcoe-interface": "FCoE is not supported; fix: remove it and use a local or directly attached disk",
-    "bootloader": "xenhost always installs GRUB for both BIOS and UEFI; fix: remove it",
-    "ui-confirmation-prompt": "an unattended install never stops to ask; fix: remove it (to choose the disk on "
-                              "screen, use a YAML answer file with interactive-sections: [disk])",
-    "post-install-script": "fix: use <script stage=\"filesystem-populated\" type=\"url\">URL</script>, its "
-                           "replacement",
-    "install-failed-script": "fix: use <script stage=\"installation-complete\" type=\"url\">URL</script> (it runs "
-                             "after success and failure; $1 / XENHOST_STATUS says which)",
-}
 _LINE = re.compile(r"\(line (\d+)\)")
 
 
@@ -108,7 +34,7 @@ def _default_origins(root, mode):
         ("disk",): disk, ("disk", "primary"): disk, ("disk", "guest"): root + "/guest-disks",
         ("root-password",): root + "/root-password", ("hostname",): root + "/hostname",
         ("keymap",): root + "/keymap", ("timezone",): root + "/timezone", ("ntp-servers",): root + "/ntp-server",
-        ("hooks",): root + "/script", ("network",): admin, ("network", "interface"): admin + "@name|hwaddr",
+        ("hooks",): root + "/script", ("source",): root + "/source", ("network",): admin, ("network", "interface"): admin + "@name|hwaddr",
         ("network", "mode"): admin + "@proto", ("network", "vlan"): admin + "@vlan",
         ("network", "address"): admin + "/ipaddr", ("network", "gateway"): admin + "/gateway",
         ("network", "dns"): root + "/name-server",
@@ -284,12 +210,22 @@ class _Translator:
     def el_primary_disk(self, path, el, _n):
         attr = "guest-storage" if el.get("guest-storage") is not None else "gueststorage"
         storage = el.get(attr, "yes").lower()
-        if storage in ("no", "false"):
-            self.problem(path, el, "%s=\"no\" is not supported: the rest of the primary disk always becomes the "
-                         "local storage repository; fix: omit %s or set it to yes" % (attr, attr), attr)
-        elif storage not in ("yes", "true"):
+        if storage in FALSE:        # dom0 only on the primary disk: the SR is the guest disks, or none
+            self.answers.setdefault("storage", {})["use-primary-disk"] = False
+            self.origin(("storage", "use-primary-disk"), path, el, attr)
+        elif storage not in TRUE:
             self.problem(path, el, "must be yes or no; fix: omit it (yes)", attr)
+        self.expect_attr(path, el, "sr-at-end", TRUE, "the storage partition is always the last one on the disk; "
+                         "fix: omit sr-at-end or set it to true")
+        self.expect_attr(path, el, "preserve-first-partition", FALSE, "xenhost erases the whole primary disk (it "
+                         "never keeps a vendor utility partition); fix: set it to false, or install on another disk")
         self.disk_element(path, el)
+
+    def expect_attr(self, path, el, attr, honoured, why):
+        """An optional attribute xenhost honours only with the values `honoured` (what it always does)."""
+        value = el.get(attr)
+        if value is not None and value.lower() not in honoured:
+            self.problem(path, el, "%s=\"%s\" is not supported: %s" % (attr, value, why), attr)
 
     def el_existing_installation(self, path, el, _n):
         self.disk_element(path, el)
@@ -328,14 +264,23 @@ class _Translator:
             self.origin(("root-password", kind), path, el)
         self.origin(("root-password",), path, el)
 
-    def el_source(self, path, el, _n):
+    def el_source(self, path, el, n):
         kind = el.get("type")
-        if kind in ("url", "nfs"):
-            self.problem(path, el, "<source type=\"%s\"> is not supported: the dom0 image comes from the installer's "
-                         "media; fix: omit <source> or use type=\"local\"" % kind, "type")
+        if kind == "url":
+            if "source" in self.answers:
+                self.problem(path, el, "a second <source type=\"url\"> (supplemental packs) is not supported: the "
+                             "dom0 image comes from one place; fix: keep one <source type=\"url\">")
+                return
+            self.answers["source"] = {"url": _text(el)}     # the schema judges the URL
+            self.origin(("source",), path, el)
+            self.origin(("source", "url"), path, el)
+        elif kind == "nfs":
+            self.problem(path, el, "<source type=\"nfs\"> is not supported: the dom0 image comes from the installer's "
+                         "media or an http(s) URL; fix: use type=\"url\" with the http:// URL of the image's "
+                         "directory, or type=\"local\"", "type")
         elif kind != "local":
-            self.problem(path, el, "must be local (url and nfs are not supported); fix: omit <source> or use "
-                         "type=\"local\"", "type")
+            self.problem(path, el, "must be local or url (nfs is not supported); fix: omit <source>, or use "
+                         "type=\"local\" or type=\"url\"", "type")
 
     def el_network_backend(self, path, el, _n):
         backend = _text(el)
@@ -344,6 +289,25 @@ class _Translator:
                          "the only backend; fix: remove it or use bridge" % backend)
         elif backend != "bridge":
             self.problem(path, el, "must be bridge (openvswitch is not supported); fix: remove it or use bridge")
+
+    def el_bootloader(self, path, el, _n):
+        """What xenhost always installs: GRUB 2 in the boot sector (BIOS) and on the ESP's removable path."""
+        kind = _text(el) or "grub2"
+        if kind != "grub2":
+            self.problem(path, el, "<bootloader>%s</bootloader> is not supported: xenhost installs GRUB 2; fix: use "
+                         "grub2 or remove the element" % kind)
+        self.expect_attr(path, el, "location", ("mbr",), "GRUB goes to the disk's boot sector and the ESP; fix: use "
+                         "location=\"mbr\" or omit it")
+        self.expect_attr(path, el, "write-boot-entry", FALSE, "xenhost boots UEFI hosts from the removable path "
+                         "\\EFI\\BOOT\\BOOTX64.EFI and never writes NVRAM boot entries; fix: omit it or set it to false")
+
+    def el_ui_confirmation_prompt(self, path, el, _n):
+        value = _text(el).lower()
+        if value in TRUE:
+            self.problem(path, el, "an unattended install never stops to ask; fix: set it to false or remove it (to "
+                         "choose the disk on screen, use a YAML answer file with interactive-sections: [disk])")
+        elif value not in FALSE:
+            self.problem(path, el, "must be true or false; fix: use false")
 
     # -- time ---------------------------------------------------------------------------------------
     def el_ntp(self, path, el, _n):
@@ -379,8 +343,13 @@ class _Translator:
 
     # -- hooks ----------------------------------------------------------------------------------------
     def el_script(self, path, el, n):
-        place = "%s[%d]" % (path, n)
-        stage, kind = el.get("stage"), el.get("type", "url")
+        self.hook("%s[%d]" % (path, n), el, el.get("stage"), el.get("type", "url"))
+
+    def el_post_install_script(self, path, el, _n):
+        """XenServer's deprecated form of <script stage="filesystem-populated">."""
+        self.hook(path, el, "filesystem-populated", el.get("type", "url"))
+
+    def hook(self, place, el, stage, kind):
         if stage not in hook_stages():
             self.problem(place, el, "must be one of %s; fix: pick the stage the script should run at"
                          % ", ".join(hook_stages()), "stage")
@@ -400,6 +369,8 @@ class _Translator:
         dns = self.answers.setdefault("network", {}).setdefault("dns", [])
         dns.append(_text(el))
         self.origin(("network", "dns", len(dns) - 1), "%s[%d]" % (path, n), el)
+
+    el_nameserver = el_name_server          # XenServer's deprecated spelling
 
     def el_admin_interface(self, path, el, _n):
         net = self.answers.setdefault("network", {})
@@ -447,10 +418,11 @@ class _Translator:
             elif sub.tag not in CONTAINERS["admin-interface"]:
                 self.problem(sub_path, sub, "unknown element; fix: remove it (known: %s)"
                              % ", ".join(sorted(CONTAINERS["admin-interface"])))
-            elif sub.tag in found:
-                self.problem(sub_path, sub, "given more than once; fix: keep one <%s>" % sub.tag)
+            elif ADMIN_ALIASES.get(sub.tag, sub.tag) in found:
+                self.problem(sub_path, sub, "given more than once; fix: keep one <%s>" % ADMIN_ALIASES.get(sub.tag,
+                                                                                                       sub.tag))
             else:
-                found[sub.tag] = sub
+                found[ADMIN_ALIASES.get(sub.tag, sub.tag)] = sub     # <ip>, <subnet-mask>: deprecated spellings
         return found
 
     def static_address(self, path, el, net, found):

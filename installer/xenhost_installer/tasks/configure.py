@@ -11,7 +11,7 @@ log = logging.getLogger(__name__)
 LOCKED = "!"        # shadow's "no password login" (passwd -l style)
 
 
-def _uuid(ctx, role):
+def filesystem_uuid(ctx, role):
     if role not in ctx.uuids:
         ctx.uuids[role] = ctx.commands.run(["blkid", "-s", "UUID", "-o", "value", ctx.part(role)]).stdout.strip()
     return ctx.uuids[role]
@@ -26,7 +26,7 @@ def fstab_text(uuids):
 
 
 def write_fstab(ctx):
-    ctx.write("etc/fstab", fstab_text({role: _uuid(ctx, role) for role in ("root", "esp", "logs", "swap")}))
+    ctx.write("etc/fstab", fstab_text({role: filesystem_uuid(ctx, role) for role in ("root", "esp", "logs", "swap")}))
 
 
 def set_hostname(ctx):

@@ -69,11 +69,14 @@ def management(plan):
 
 
 def firstboot_data(plan, sr_partition, hooks, by_id=BY_ID):
+    """sr_partition None: the primary disk has no storage partition (storage.use-primary-disk: false);
+    the local SR is the guest disks, or there is none."""
     guests = [stable_disk_name(given, path, by_id)
               for given, path in zip(plan.guest_disks, plan.guest_disk_paths)]
-    data = {"version": 1, "hostname": plan.hostname, "management": management(plan),
-            "storage": {"local-sr": {"type": plan.storage_type,
-                                     "devices": [sr_partition] + guests}}}
+    devices = ([sr_partition] if sr_partition else []) + guests
+    data = {"version": 1, "hostname": plan.hostname, "management": management(plan)}
+    if devices:
+        data["storage"] = {"local-sr": {"type": plan.storage_type, "devices": devices}}
     if plan.ask_root_password_at_first_boot:
         data["root-password"] = "ask"
     if hooks:
@@ -84,5 +87,6 @@ def firstboot_data(plan, sr_partition, hooks, by_id=BY_ID):
 def write_firstboot(ctx):
     # the first-boot hooks fetched in preflight go to /etc/xenhost/firstboot.d (DESIGN.md, "Hooks")
     hooks = install_firstboot_hooks(ctx.hooks, ctx.target) if ctx.hooks else []
-    data = firstboot_data(ctx.plan, sr_partition_name(ctx), hooks)
+    has_sr = any(p.role == "sr" for p in ctx.plan.layout)
+    data = firstboot_data(ctx.plan, sr_partition_name(ctx) if has_sr else None, hooks)
     contract.dump(data, ctx.path(FIRSTBOOT_YAML))

@@ -13,6 +13,7 @@ preflight checks in the image (image_needs) before the disk is touched: these ta
 import glob
 import logging
 import os
+import shutil
 
 from ..answers.catalog import keymaps
 
@@ -24,7 +25,12 @@ log = logging.getLogger(__name__)
 
 KEYBOARD = "etc/default/keyboard"
 VCONSOLE = "etc/vconsole.conf"
-KEYBOARD_CACHES = "etc/console-setup/cached_*"   # compiled from the image's layout at build time
+KEYBOARD_CACHES = "etc/console-setup/cached_*"   # console-setup's caches (an upgrade keeps the old host's)
+KEYMAP_CACHES = ("etc/console-setup/cached_*.kmap.gz", "etc/console-setup/cached_setup_keyboard.sh")
+CONSOLE_SETUP = "etc/console-setup"
+# Every keymap of answers/keymaps.yaml compiled by setupcon when the image was built (its config.sh):
+# compiling at install time (ckbcomp) took ~11 s under emulation.
+PRECOMPILED = "usr/share/xenhost/keymaps"
 SETUPCON = "bin/setupcon"
 ZONEINFO = "usr/share/zoneinfo"
 TIMESYNCD = "lib/systemd/systemd-timesyncd"
@@ -68,11 +74,16 @@ def write_keymap(ctx):
         raise InstallerError('keymap %r is not one the installer knows' % (name,), 'choose one from the keymap screen (installer/xenhost_installer/answers/keymaps.yaml)')
     ctx.write(KEYBOARD, keyboard_text(keymap))
     ctx.write(VCONSOLE, "KEYMAP=%s\n" % name)
-    # keyboard-setup.service loads the cached map when there is one, however old: drop it, then
-    # rebuild it. If the rebuild fails the host compiles the map at boot (no cache: setupcon -k).
-    for stale in glob.glob(ctx.path(KEYBOARD_CACHES)):
+    # keyboard-setup.service loads the cached map when there is one, however old: drop it, then put
+    # the image's compiled one in its place (an older image: compile it). With no cache at all the
+    # host compiles the map at boot (setupcon -k).
+    for stale in [p for pattern in KEYMAP_CACHES for p in glob.glob(ctx.path(pattern))]:
         os.remove(stale)
-    if os.path.exists(ctx.path(SETUPCON)):
+    compiled = ctx.path(PRECOMPILED, name)
+    if os.path.isdir(compiled):
+        for cache in sorted(os.listdir(compiled)):
+            shutil.copy2(os.path.join(compiled, cache), ctx.path(CONSOLE_SETUP, cache))
+    elif os.path.exists(ctx.path(SETUPCON)):
         try:
             ctx.commands.run(["setupcon", "--force", "--save-only"], chroot=ctx.target)
         except CommandFailed as exc:

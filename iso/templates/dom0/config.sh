@@ -1,5 +1,6 @@
 #!/bin/bash
-# Runs inside the dom0 image root at the end of kiwi's prepare step.
+# Runs inside the dom0 image root at the end of kiwi's prepare step (and again when incremental.py
+# updates a copy of the root with changed packages of ours: every step here may run twice).
 set -euo pipefail
 # First boot applies the installer's data; networkd then runs the management bridge.
 systemctl enable xenhost-firstboot.service systemd-networkd.service
@@ -10,6 +11,26 @@ systemctl set-default multi-user.target
 : > /etc/machine-id
 rm -f /var/lib/dbus/machine-id /etc/ssh/ssh_host_*
 echo xenhost > /etc/hostname
+# What images.yaml leaves out (unused kernel modules, translations).
+/usr/lib/xenhost-build/exclude.sh
+# Every keymap the installer offers, compiled once here (ckbcomp took ~11 s per install under
+# emulation): the installer copies the chosen one's cache into /etc/console-setup/. The
+# keyboard file is the one the installer writes (tasks/regional.py keyboard_text).
+keymaps=/usr/share/xenhost/keymaps
+if ! cmp -s "$keymaps/list" "$keymaps/list.compiled"; then
+    cp /etc/default/keyboard /etc/default/keyboard.image
+    while read -r name layout variant; do
+        printf 'XKBMODEL="pc105"\nXKBLAYOUT="%s"\nXKBVARIANT="%s"\nXKBOPTIONS=""\nBACKSPACE="guess"\n' \
+            "$layout" "$variant" > /etc/default/keyboard
+        rm -rf "${keymaps:?}/$name" && mkdir -p "$keymaps/$name"
+        setupcon --force --save-only
+        mv /etc/console-setup/cached_*.kmap.gz /etc/console-setup/cached_setup_keyboard.sh "$keymaps/$name/"
+    done < "$keymaps/list"
+    mv /etc/default/keyboard.image /etc/default/keyboard
+    setupcon --force --save-only
+    cp "$keymaps/list" "$keymaps/list.compiled"
+fi
+rm -rf /usr/lib/xenhost-build
 # The image is written as is to every host: keep it small.
 apt-get clean
 rm -rf /var/lib/apt/lists/* /usr/share/doc/*/changelog* /var/cache/debconf/*-old

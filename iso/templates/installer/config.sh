@@ -1,10 +1,16 @@
 #!/bin/bash
 # Runs inside the installer image root at the end of kiwi's prepare step.
 set -euo pipefail
-# answerfile=http://... needs an address: DHCP on every wired NIC (80-installer-dhcp.network).
-systemctl enable systemd-networkd.service xenhost-installer.service
+# answerfile=http://... needs an address: DHCP on every wired NIC (80-installer-dhcp.network),
+# or only on network_device= (xenhost-network-device.service).
+systemctl enable systemd-networkd.service xenhost-installer.service xenhost-network-device.service
 systemctl set-default multi-user.target
 : > /etc/machine-id
 echo xenhost-installer > /etc/hostname
+# What images.yaml leaves out (unused kernel modules, docs, translations).
+/usr/lib/xenhost-build/exclude.sh
+rm -rf /usr/lib/xenhost-build
+# The initrd Debian's dracut hook made: the live system is booted by the one kiwi builds for the ISO.
+rm -f /boot/initrd.img-*
 apt-get clean
 rm -rf /var/lib/apt/lists/*

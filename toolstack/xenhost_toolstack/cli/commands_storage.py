@@ -1,19 +1,24 @@
 """SR, VDI, VBD, network and VIF commands (create, destroy, resize, forget, scan)."""
+from xenhost_common.names import MANAGEMENT_BRIDGE
+
 from ..operations import devices, storage
 from ..values import parse_bool, parse_size
 from .registry import command
-from .select import by_uuid, required
+from ..lookup import by_uuid
+from .select import required
 
 
 @command("sr-create", reqd=("name-label", "type"),
-         optional=("device-config:", "name-description", "shared", "physical-size", "content-type", "sm-config:"),
+         optional=("device-config:", "name-description", "shared", "physical-size", "content-type", "sm-config:",
+                   "other-config:"),
          description="a local SR: type=lvm (LV per VDI) or type=ext (file per VDI) on device-config:device=")
 def sr_create(ctx, args):
     if args.get("shared") and parse_bool(args.get("shared"), "shared"):
         from ..errors import XeError
         raise XeError("Error: shared SRs are not supported on xenhost", "create a local SR (shared=false)")
     sr = storage.sr_create(ctx, args.get("name-label"), args.get("type"), args.maps().get("device-config", {}),
-                           args.get("name-description", ""), args.get("content-type", "user"))
+                           args.get("name-description", ""), args.get("content-type", "user"),
+                           args.maps().get("other-config"))
     return sr["uuid"] + "\n"
 
 
@@ -89,3 +94,12 @@ def vif_create(ctx, args):
 def vif_destroy(ctx, args):
     devices.device_destroy(ctx, "vif", by_uuid(ctx, "vif", args.get("uuid")))
     return ""
+
+
+@command("pif-introduce", reqd=("device", "mac"), optional=("bridge", "VLAN", "management", "IP-configuration-mode"),
+         description="record a dom0 NIC and the network of its bridge (first boot: the management NIC on xenbr0)")
+def pif_introduce(ctx, args):
+    pif = devices.pif_introduce(ctx, args.get("device"), args.get("mac"), args.get("bridge", MANAGEMENT_BRIDGE),
+                                int(args.get("VLAN", "-1")), parse_bool(args.get("management", "false"), "management"),
+                                args.get("IP-configuration-mode", "None"))
+    return pif["uuid"] + "\n"

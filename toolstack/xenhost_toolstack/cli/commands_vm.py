@@ -1,4 +1,6 @@
 """VM commands: install, lifecycle, uninstall, clone, disks, console, autostart."""
+import os
+
 from ..errors import XeError
 from ..operations import vm as ops
 from ..operations.resync import resync
@@ -82,7 +84,6 @@ def console(ctx, args):
     (vm,) = select_vms(ctx, args)
     if vm["power-state"] != "running":
         raise ops.bad_power_state(vm, "running")
-    import os
     os.execvp("xl", ["xl", "console", str(vm["dom-id"])])   # hands the terminal to xl
 
 

@@ -7,11 +7,26 @@ from ..operations.resync import resync
 from ..values import parse_bool, parse_int, parse_size, text_of
 from .printing import render
 from .registry import command
-from .select import by_uuid, check_filters, chosen_fields, matches, required, value_of, view
+from ..lookup import by_uuid
+from .select import check_filters, chosen_fields, matches, required, value_of, view
 
 # Records a list hides unless asked (XAPI: vm-list shows no templates; template-list only them).
 FIXED = {"vm": {"is-a-template": False}, "template": {"is-a-template": True}}
 TEMPLATE_LIST_FIELDS = ("uuid", "name-label", "name-description")
+
+
+def _vm_memory(record):
+    """XAPI's memory constraint: static-min <= dynamic-min <= dynamic-max <= static-max."""
+    names = ("memory-static-min", "memory-dynamic-min", "memory-dynamic-max", "memory-static-max")
+    values = [record[n] for n in names]
+    if values != sorted(values):
+        raise XeError("Error: the memory limits would not satisfy static-min <= dynamic-min <= dynamic-max "
+                      "<= static-max", "set them together, e.g. memory-dynamic-max=1GiB memory-static-max=1GiB",
+                      **{n: v for n, v in zip(names, values)})
+
+
+# Checks of a whole record after a change, per class (what one field's type cannot say).
+RECORD_CHECKS = {"vm": _vm_memory}
 
 
 def parse_value(field, text):
@@ -97,6 +112,7 @@ def param_set(ctx, args, cls_name):
             if field.type != MAP:
                 raise XeError(f"Error: Field '{name}' is not a map", f"set it with {name}=<value>")
             changes[name] = {**record[name], **keys}
+        RECORD_CHECKS.get(cls_name, lambda r: None)({**record, **changes})
         ctx.db.update(cls_name, uuid, changes)
     return ""
 

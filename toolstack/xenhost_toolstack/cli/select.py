@@ -64,16 +64,6 @@ def view(ctx, fields, record):
     return [(f, value_of(ctx, f, record)) for f in fields]
 
 
-def by_uuid(ctx, cls_name, uuid):
-    """The record with this uuid, else XAPI's 'The uuid you supplied was invalid.'"""
-    cls = CLASSES[cls_name]
-    record = ctx.db.get(cls_name, uuid) if uuid else None
-    if record is None:
-        raise XeError("The uuid you supplied was invalid.", f"list them with `xe {cls_name}-list`",
-                      type=cls.api, uuid=uuid)
-    return record
-
-
 def required(args, *names):
     for name in names:
         if args.get(name) in (None,):

@@ -23,10 +23,24 @@ def vg_name(sr_type, sr_uuid, device_config):
     return device_config.get("vg") or (f"VG_XenStorage-{sr_uuid}" if sr_type == "lvm" else f"XSLocalEXT-{sr_uuid}")
 
 
+def pv_owner(ctx, device):
+    """None: not an LVM PV; "": a PV in no group; else the group's name."""
+    result = ctx.runner.run(["pvs", "--noheadings", "-o", "vg_name", device], check=False)
+    return result.stdout.strip() if result.ok else None
+
+
 def check_devices_free(ctx, devices, vg):
     """Refuse a device that is missing, mounted (or holds a mounted partition: the root), swap, or
-    in another volume group. Nothing is written before all devices passed."""
+    in another volume group; devices already in `vg` are ours. Returns the devices to add to vg.
+    Nothing is written before every device passed."""
+    fresh = []
     for device in devices:
+        owner = pv_owner(ctx, device)
+        if owner == vg:
+            continue
+        if owner:
+            raise XeError(f"Error: device {device} is in use: it belongs to volume group {owner}",
+                          "remove it from that group (vgreduce/vgremove) if its data is not needed")
         result = ctx.runner.run(["lsblk", "-P", "-o", "NAME,MOUNTPOINT,TYPE", device], check=False)
         if not result.ok:
             raise XeError(f"Error: device {device} not found", "give a block device: device-config:device=/dev/sdX")
@@ -35,10 +49,13 @@ def check_devices_free(ctx, devices, vg):
             if info.get("MOUNTPOINT"):
                 raise XeError(f"Error: device {device} is in use: /dev/{info['NAME']} is mounted at "
                               f"{info['MOUNTPOINT']}", "choose a disk that holds nothing in use")
-        owner = ctx.runner.run(["pvs", "--noheadings", "-o", "vg_name", device], check=False)
-        if owner.ok and owner.stdout.strip() not in ("", vg):
-            raise XeError(f"Error: device {device} is in use: it belongs to volume group {owner.stdout.strip()}",
-                          f"remove it from that group (vgreduce/vgremove) if its data is not needed")
+        fresh.append(device)
+    return fresh
+
+
+def vg_devices(ctx, vg):
+    result = ctx.runner.run(["vgs", "--noheadings", "-o", "pv_name", vg], check=False)
+    return result.stdout.split() if result.ok else None
 
 
 def vg_exists(ctx, vg):
@@ -59,8 +76,10 @@ class LvmSR:
     def __init__(self, ctx, sr):
         self.ctx, self.sr, self.vg = ctx, sr, sr["sm-config"]["vg"]
 
-    def make(self, devices):
-        self.ctx.runner.run(["vgcreate", self.vg, *devices])
+    def make(self, devices, extend=False):
+        """The volume group over devices (extend: the group exists, add them)."""
+        if devices:
+            self.ctx.runner.run(["vgextend" if extend else "vgcreate", self.vg, *devices])
 
     def sizes(self):
         """(physical-size, physical-utilisation, free)."""
@@ -108,18 +127,20 @@ class ExtSR(LvmSR):
     def device(self):
         return f"/dev/{self.vg}/{EXT_LV}"
 
-    def make(self, devices):
-        if not vg_exists(self.ctx, self.vg):
-            super().make(devices)
+    def make(self, devices, extend=False):
+        super().make(devices, extend)
         if not self.ctx.runner.run(["lvs", f"{self.vg}/{EXT_LV}"], check=False).ok:
             self.ctx.runner.run(["lvcreate", "--yes", "--wipesignatures", "y", "-l", "100%FREE", "-n", EXT_LV,
                                  self.vg])
-        fstype = self.ctx.runner.run(["blkid", "-o", "value", "-s", "TYPE", self.device], check=False).stdout.strip()
+        fstype = self.blkid("TYPE")
         if fstype == "":
             self.ctx.runner.run(["mkfs.ext4", "-q", "-L", self.vg[:16], "-U", self.sr["uuid"], self.device])
         elif fstype != "ext4":
             raise XeError(f"Error: {self.device} holds {fstype}, not ext4", "left alone; choose another device")
         self.attach()
+
+    def blkid(self, tag):
+        return self.ctx.runner.run(["blkid", "-o", "value", "-s", tag, self.device], check=False).stdout.strip()
 
     def attach(self):
         """Mount the filesystem (at boot, by the toolstack's start unit: no fstab line needed)."""

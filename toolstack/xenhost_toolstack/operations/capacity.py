@@ -17,6 +17,7 @@ MAPTRACK_FRAMES_DEFAULT = 1024    # Xen 4.17 gnttab_max_maptrack_frames default
 BLKBACK_GRANTS_PER_DISK = 1056 + 1  # blkback max_persistent_grants per ring, plus the ring itself
 NETBACK_GRANTS_PER_VIF = 2        # tx and rx rings (copy mode maps no packet pages)
 QDISK_AIO_PER_DISK = 128          # io_setup() depth of qemu's qdisk per file-backed disk
+QEMU_DM_MIB = 40                  # dom0 memory of one HVM guest's qemu device model (-nodefaults, no USB)
 
 
 def _read(ctx, path, default=""):
@@ -73,11 +74,22 @@ def _aio(ctx, shape):
     return "fs.aio-max-nr (qdisk file disks)", int(limit) - int(used), shape["disks"] * QDISK_AIO_PER_DISK
 
 
+def _dom0_memory(ctx, shape):
+    """HVM guests each run a qemu in dom0: dom0's available memory bounds them."""
+    if shape["type"] != "hvm":
+        return None
+    available = next((int(line.split()[1]) * 1024 for line in _read(ctx, "/proc/meminfo").splitlines()
+                      if line.startswith("MemAvailable:")), None)
+    if available is None:
+        return None
+    return "dom0 memory for device models (qemu)", available, QEMU_DM_MIB * MIB
+
+
 def compute_max_vms(ctx, shape):
     if shape["memory"] <= 0 or shape["vcpus"] <= 0:
         raise XeError("Error: memory and vcpus must be more than 0", "e.g. vcpus=1 memory=1GiB")
     limits = []
-    for probe in (_memory, _event_channels, _xenstored, _grants, _aio):
+    for probe in (_memory, _event_channels, _xenstored, _grants, _aio, _dom0_memory):
         found = probe(ctx, shape)
         if found:
             name, left, need = found

@@ -68,3 +68,21 @@ def network_create(ctx, name_label, name_description="", bridge=None, mtu=1500):
             raise XeError(f"Error: a network already uses bridge {bridge}", "list them with `xe network-list`")
         return ctx.db.insert("network", {"name-label": name_label, "name-description": name_description,
                                          "bridge": bridge, "MTU": mtu})
+
+
+def pif_introduce(ctx, device, mac, bridge, vlan=-1, management=False, mode="None"):
+    """A dom0 NIC and its bridge's network, recorded once (run again: the same records, updated)."""
+    mac = mac.lower()
+    if not MAC.match(mac):
+        raise XeError(f"Error: MAC address '{mac}' is invalid", "give aa:bb:cc:dd:ee:ff")
+    with ctx.db.write():
+        networks = ctx.db.find("network", {"bridge": bridge})
+        network = networks[0] if networks else ctx.db.insert("network", {
+            "name-label": f"Pool-wide network associated with {device}", "bridge": bridge})
+        values = {"device": device, "MAC": mac, "VLAN": vlan, "network-uuid": network["uuid"],
+                  "host-uuid": ctx.db.host()["uuid"], "management": management, "IP-configuration-mode": mode}
+        found = ctx.db.find("pif", {"MAC": mac, "VLAN": vlan})
+        if found:
+            ctx.db.update("pif", found[0]["uuid"], values)
+            return {**found[0], **values}
+        return ctx.db.insert("pif", values)

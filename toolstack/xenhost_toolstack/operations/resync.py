@@ -9,8 +9,9 @@ from ..drivers.xl import xe_power_state
 
 
 def resync(ctx):
-    running = {d.uuid: d for d in ctx.xl.domains() if d.uuid}
-    changes = {}
+    domains = ctx.xl.domains()
+    running = {d.uuid: d for d in domains if d.uuid}
+    changes = _dom0(ctx, next((d for d in domains if d.domid == 0), None))
     for vm in ctx.db.find("vm", {"is-a-template": False, "is-control-domain": False}):
         domain = running.get(vm["uuid"])
         state, domid = (xe_power_state(domain), domain.domid) if domain else ("halted", -1)
@@ -22,4 +23,18 @@ def resync(ctx):
         for uuid, change in changes.items():
             if not ctx.busy(uuid):
                 ctx.db.update("vm", uuid, change)
+    return changes
+
+
+def _dom0(ctx, domain):
+    """The control domain's record follows dom0's real size (dom0_mem=, vCPUs)."""
+    if domain is None:
+        return {}
+    size = domain.memory_mib * 1024 * 1024
+    wanted = {"memory-static-max": size, "memory-dynamic-max": size, "memory-dynamic-min": size,
+              "VCPUs-max": domain.vcpus, "VCPUs-at-startup": domain.vcpus}
+    changes = {}
+    for dom0 in ctx.db.find("vm", {"is-control-domain": True}):
+        if any(dom0[k] != v for k, v in wanted.items()):
+            changes[dom0["uuid"]] = wanted
     return changes

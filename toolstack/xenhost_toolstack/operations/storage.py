@@ -4,44 +4,53 @@ import uuid as uuidlib
 
 from xenhost_common.errors import XenhostError
 
-from ..drivers.storage import check_devices_free, driver, vg_exists, vg_name
+from ..drivers.storage import check_devices_free, driver, vg_devices, vg_exists, vg_name
 from ..errors import XeError
+from ..lookup import by_uuid
 
 SR_TYPES = ("lvm", "ext")
 
 
-def sr_create(ctx, name_label, sr_type, device_config, name_description="", content_type="user"):
+def sr_create(ctx, name_label, sr_type, device_config, name_description="", content_type="user",
+              other_config=None):
+    """A new SR. With device-config:vg=NAME it is "make sure it exists" (first boot, run again
+    after a failure): the SR of that group is returned if recorded, a group of that name on
+    exactly these devices is taken over (and extended by new ones), one elsewhere is refused."""
     if sr_type not in SR_TYPES:
         raise XeError(f"Error: SR type '{sr_type}' is not supported", f"use type={' or type='.join(SR_TYPES)}")
     devices = [d for d in device_config.get("device", "").split(",") if d]
+    if not devices:
+        raise XeError("Required parameter not found: device-config:device", "e.g. device-config:device=/dev/sdb")
     sr_uuid = str(uuidlib.uuid4())
     vg = vg_name(sr_type, sr_uuid, device_config)
-    if any(s["sm-config"].get("vg") == vg for s in ctx.db.find("sr")):
-        raise XeError(f"Error: volume group {vg} already holds an SR", "list it with `xe sr-list`")
-    adopt = "vg" in device_config and vg_exists(ctx, vg)   # first boot run again: the group is there
-    if not devices and not adopt:
-        raise XeError("Required parameter not found: device-config:device", "e.g. device-config:device=/dev/sdb")
-    if not adopt:
-        check_devices_free(ctx, devices, vg)
+    recorded = [s for s in ctx.db.find("sr") if s["sm-config"].get("vg") == vg]
+    if recorded:
+        return recorded[0]
+    fresh = check_devices_free(ctx, devices, vg)
+    existing = vg_devices(ctx, vg)
+    if existing is not None and not set(existing) <= set(devices):
+        raise XeError(f"Error: volume group {vg} already exists on {', '.join(existing)}; not creating a second one",
+                      f"choose another name (device-config:vg=), or vgremove {vg} if its data is not needed")
     sr = {"uuid": sr_uuid, "name-label": name_label, "name-description": name_description, "type": sr_type,
-          "content-type": content_type, "sm-config": {"vg": vg}}
+          "content-type": content_type, "sm-config": {"vg": vg}, "other-config": dict(other_config or {})}
     backend = driver(ctx, sr)
+    if sr_type == "ext" and existing is not None and backend.blkid("UUID"):
+        sr["uuid"] = backend.blkid("UUID")    # the filesystem made before is the SR: same uuid, same mountpoint
     try:
-        backend.make(devices)
+        backend.make(fresh, extend=existing is not None)
         sr["physical-size"], sr["physical-utilisation"], _ = backend.sizes()
         with ctx.db.write():
             ctx.db.insert("sr", sr)
-            ctx.db.insert("pbd", {"host-uuid": ctx.db.host()["uuid"], "sr-uuid": sr_uuid,
+            ctx.db.insert("pbd", {"host-uuid": ctx.db.host()["uuid"], "sr-uuid": sr["uuid"],
                                   "device-config": dict(device_config), "currently-attached": True})
     except XenhostError:
-        if not adopt and vg_exists(ctx, vg):
-            backend.destroy()   # roll back: no group without its SR record
+        if existing is None and vg_exists(ctx, vg):
+            backend.destroy()   # roll back: no group of ours without its SR record
         raise
     return sr
 
 
 def _sr(ctx, sr_uuid):
-    from ..cli.select import by_uuid
     return by_uuid(ctx, "sr", sr_uuid)
 
 

@@ -1,0 +1,39 @@
+#!/usr/bin/env python3
+"""Print the PXE figures: what crosses TFTP and what crosses HTTP (bytes), and the per-phase times of
+the BIOS and UEFI PXE installs, from the e2e runs' out/e2e/<test>/pxe-figures.json (written by
+tests/e2e/test_pxe_install.py). Printed, never asserted.
+
+  .venv/bin/python ci/pxe_figures.py            # after: pytest -m e2e tests/e2e/test_pxe_install.py
+"""
+import json
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def main() -> int:
+    runs = sorted((REPO / "out" / "e2e").glob("*/pxe-figures.json"))
+    if not runs:
+        print("no PXE e2e figures in out/e2e/*/pxe-figures.json; run: "
+              ".venv/bin/python -m pytest -m e2e tests/e2e/test_pxe_install.py", file=sys.stderr)
+        return 1
+    for path in runs:
+        data = json.loads(path.read_text())
+        http = sum(data["http_bytes"].values())
+        print(f"{path.parent.name} ({data['firmware']})")
+        print(f"  {'TFTP (loader, boot config)':<52} {data['tftp_bytes']:>14,} bytes")
+        print(f"  {'HTTP (kernel, initrds, answer file, image, sums)':<52} {http:>14,} bytes")
+        for name, size in sorted(data["http_bytes"].items(), key=lambda item: -item[1]):
+            print(f"    {name:<50} {size:>14,}")
+        print(f"  {'TFTP share of all bytes':<52} {data['tftp_bytes'] / (http + data['tftp_bytes']):>14.5f}")
+        total = 0.0
+        for phase, seconds in data["phases"].items():
+            total += seconds
+            print(f"  {phase:<52} {seconds:>10.1f} s")
+        print(f"  {'sum of phases':<52} {total:>10.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
