@@ -22,10 +22,16 @@ INPUTS = "inputs.json"
 CONTENT_FIELDS = ("Version", "Filename", "Size", "MD5sum", "SHA1", "SHA256", "SHA512", "Installed-Size",
                   "Description", "Description-md5")
 UPDATE_DIR = "var/tmp/xenhost-update"
-# Run in a private mount namespace: the chroot's /proc, /dev and /sys vanish with it, whatever fails.
-_DPKG = ('set -e; root="$1"; shift; mount -t proc proc "$root/proc"; mount --rbind /dev "$root/dev"; '
-         'mount -t sysfs sys "$root/sys"; '
-         'DEBIAN_FRONTEND=noninteractive chroot "$root" dpkg --force-confnew -i "$@"')
+# A command in the root as kiwi runs them, with /proc, /dev and /sys mounted (without /dev, a
+# `> /dev/null` in a script leaves a file there: the slow test found one), in a private mount
+# namespace: the mounts vanish with it, whatever fails.
+_IN_ROOT = ('set -e; root="$1"; shift; mount -t proc proc "$root/proc"; mount --rbind /dev "$root/dev"; '
+            'mount -t sysfs sys "$root/sys"; DEBIAN_FRONTEND=noninteractive exec chroot "$root" "$@"')
+
+
+def in_root(root: Path, argv: list, log: Path) -> None:
+    run(["unshare", "-m", "--propagation", "private", "sh", "-c", _IN_ROOT, "sh", root, *argv],
+        log_file=log, fix=f"read {log}")
 
 
 MADE_BY = "made-by"          # "kiwi" or "update of <store> with <packages>"
@@ -92,15 +98,14 @@ def apply(config: BuildConfig, name: str, description: Path, inputs: dict, store
     try:
         run(["cp", "-a", "--reflink=auto", base / "root", root], fix="check the disk has room")
         debs = _stage_debs(config, root, [_fields(inputs["ours"][n])["Filename"] for n in changed])
-        run(["unshare", "-m", "--propagation", "private", "sh", "-c", _DPKG, "sh", root,
-             *[f"/{UPDATE_DIR}/{d}" for d in debs]], log_file=log, fix=f"read {log}")
+        in_root(root, ["dpkg", "--force-confnew", "-i", *[f"/{UPDATE_DIR}/{d}" for d in debs]], log)
         shutil.rmtree(root / UPDATE_DIR)
         # kiwi's order after the packages: the description's overlay, then its config.sh
         if (description / "root").is_dir():
             shutil.copytree(description / "root", root, symlinks=True, dirs_exist_ok=True)
         shutil.copy2(description / "config.sh", root / "image" / "config.sh")
         shutil.copy2(description / "config.xml", root / "image" / "config.xml")
-        run(["chroot", root, "bash", "/image/config.sh"], log_file=log, fix=f"read {log}")
+        in_root(root, ["bash", "/image/config.sh"], log)
     except XenhostBuildError as exc:
         progress(f"image root {name}: the update failed ({exc.problem.splitlines()[0]}); preparing a clean root")
         shutil.rmtree(partial)

@@ -62,6 +62,7 @@ def _with_build_deps(deps: dict[str, set[str]], names: set[str]) -> set[str]:
 
 def make_srpm(spec, sources_dir: Path, out_dir: Path, log: Path, flavor: str) -> Path:
     hosttools.require("rpmbuild", "bwrap")
+    out_dir.mkdir(parents=True, exist_ok=True)      # bwrap binds it: it must exist beforehand
     with tempfile.TemporaryDirectory(prefix="srpm-") as top:
         macro_files = [MACRO_FILES["common"]] + ([MACRO_FILES[flavor]] if flavor in MACRO_FILES else [])
         loads = [a for p in macro_files for a in ("--load", p)]
