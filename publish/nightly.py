@@ -13,7 +13,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -60,10 +59,24 @@ class LockBusy(Exception):
     pass
 
 
-@contextmanager
-def held(lock: Path, progress, wait: float | None = None):
-    """The machine-wide lock, waited for at most `wait` seconds (None: as long as it takes)."""
-    with open(lock, "a") as handle:
+class Locks:
+    """The machine-wide lock the current step needs, kept across consecutive steps that need
+    the same one: released between `packages` and `iso`, the lock would go to whichever other
+    waiter wakes first (flock has no queue)."""
+
+    def __init__(self, progress):
+        self.progress = progress
+        self.path: Path | None = None
+        self.handle = None
+
+    def switch(self, lock: Path | None, wait: float | None) -> None:
+        """Hold lock (None: none), waiting at most `wait` seconds (None: as long as it takes)."""
+        if lock == self.path:
+            return
+        self.release()
+        if lock is None:
+            return
+        handle = open(lock, "a")
         started = time.monotonic()
         while True:
             try:
@@ -71,12 +84,17 @@ def held(lock: Path, progress, wait: float | None = None):
                 break
             except BlockingIOError:
                 if time.monotonic() - started > wait:
+                    handle.close()
                     raise LockBusy(f"{lock} was held by others for {wait:.0f} s") from None
                 time.sleep(2)
-        waited = time.monotonic() - started
-        if waited > 1:
-            progress(f"  (waited {waited:.0f} s for {lock})")
-        yield
+        if time.monotonic() - started > 1:
+            self.progress(f"  (waited {time.monotonic() - started:.0f} s for {lock})")
+        self.path, self.handle = lock, handle
+
+    def release(self) -> None:
+        if self.handle is not None:
+            self.handle.close()            # closing the file releases the flock
+        self.path, self.handle = None, None
 
 
 def checkout(repo_root: Path, commit: str, work: Path) -> Path:
@@ -97,7 +115,7 @@ def resolve(repo_root: Path, revision: str) -> str:
     return done.stdout.strip()
 
 
-def run_step(step: NightlyStep, tree: Path, progress, lock_wait: float | None = None) -> Step:
+def run_step(step: NightlyStep, tree: Path, locks: Locks, lock_wait: float | None = None) -> Step:
     if step.needs and not (tree / step.needs).exists():
         return Step(step.name, "absent", required=step.required, detail=f"this commit has no {step.needs}")
     log = tree / "out" / "logs" / f"nightly-{step.name}.log"
@@ -106,13 +124,13 @@ def run_step(step: NightlyStep, tree: Path, progress, lock_wait: float | None = 
     # A build step waits for its lock as long as it takes; a check can be given up on.
     wait = None if step.required else lock_wait
     try:
-        with held(step.lock, progress, wait) if step.lock else nullcontext():
-            started = time.monotonic()
-            with open(log, "w") as out:
-                code = subprocess.call(argv, cwd=tree, stdout=out, stderr=subprocess.STDOUT)
-            seconds = round(time.monotonic() - started, 1)
+        locks.switch(step.lock, wait)
     except LockBusy as busy:
         return Step(step.name, "not-run", required=step.required, detail=str(busy))
+    started = time.monotonic()
+    with open(log, "w") as out:
+        code = subprocess.call(argv, cwd=tree, stdout=out, stderr=subprocess.STDOUT)
+    seconds = round(time.monotonic() - started, 1)
     if code == 0:
         return Step(step.name, "passed", seconds, step.required)
     tail = log.read_text(errors="replace").strip().splitlines()[-1:] or ["no output"]
@@ -140,6 +158,7 @@ def run_nightly(repo_root: Path, revision: str, publisher, skip: set[str] = froz
     # mkdtemp makes it 0700; apt's unprivileged _apt user must read the checkout's file://
     # repository when kiwi installs from it (found by the first real nightly: Permission denied).
     work.chmod(0o755)
+    locks = Locks(progress)
     try:
         tree = checkout(repo_root, commit, work)
         progress(f"nightly: commit {commit} checked out in {tree}")
@@ -151,16 +170,18 @@ def run_nightly(repo_root: Path, revision: str, publisher, skip: set[str] = froz
                 result = Step(step.name, "not-run", required=step.required, detail=f"--skip {step.name}")
             else:
                 progress(f"nightly: {step.name} ...")
-                result = run_step(step, tree, progress, lock_wait)
+                result = run_step(step, tree, locks, lock_wait)
             progress(f"nightly: {step.name} {result.result} {result.seconds:.0f} s {result.detail}")
             record.steps.append(result)
             if step.required and result.result != "passed" and not failed_required:
                 failed_required = step.name
             if step.name == "reproducible":
                 record.reproducible = reproducible_summary(tree, result)
+        locks.release()
         record.finished = utc_now()
         (tree / "out" / "nightly-record.json").write_text(record.to_json())
         return publisher.publish(tree / "out", record, repo_root)
     finally:
+        locks.release()
         if not keep_checkout:
             shutil.rmtree(work, ignore_errors=True)
