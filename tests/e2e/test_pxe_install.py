@@ -158,3 +158,18 @@ def test_two_hosts_from_one_tree_get_their_own_names_and_addresses(pxe_dir, http
             vm.expect_phase("shell", f"root@{hostname}:~# ", 120)
             vm.send_line("ip -4 -o addr show xenbr0")
             vm.expect_phase("own address", f"inet {address}/24", 60)
+
+
+def test_two_macs_from_one_tree_each_read_their_own_answer_file(pxe_dir, http):
+    """The quick half of the test above: two NICs' MACs, one tree; each installer is started by
+    boot.ipxe with answers/<its mac>.yaml (the installs themselves are the test above)."""
+    hosts = {"52:54:00:00:0b:01": "xh-mac-a", "52:54:00:00:0b:02": "xh-mac-b"}
+    pxeboot.stage(TREE, pxe_dir, http.guest_url, default=ANSWERS.format(password=PASSWORD, hostname="xh-default"),
+                  hosts={mac: ANSWERS.format(password=PASSWORD, hostname=h) for mac, h in hosts.items()})
+    for mac, hostname in hosts.items():
+        disk = create_disk(pxe_dir / f"{hostname}.qcow2", "24G")
+        spec = VMSpec(name=hostname, workdir=pxe_dir, disks=[disk], boot_order="n", no_reboot=True,
+                      tftp=pxe_dir / "tftp", bootfile=pxeboot.BOOTFILE["bios"], mac=mac)
+        with VM(spec) as vm:
+            vm.expect_phase("PXE to installer", "xenhost-installer: reading answer file", 1500)
+            vm.expect_phase("its own answer file", "answers/%s.yaml" % mac.replace(":", "-"), 30)
