@@ -187,7 +187,7 @@ def _bootloader(configure=()):
         *configure,
         Task("Installing GRUB for BIOS", bootloader.grub_install_bios, 10, ("chroot",)),
         Task("Installing GRUB for UEFI", bootloader.grub_install_efi, 10, ("chroot",)),
-        Task("Generating GRUB configuration", bootloader.update_grub, 80, ("chroot",)),
+        Task("Generating GRUB configuration", bootloader.update_grub, 1, ("chroot",)),
         Task("Saving installer log", save_log, 1),
     ]
 
@@ -203,7 +203,7 @@ def upgrade_settings(plan):
     boot options (Xen/dom0 arguments are often changed at upgrade time) and the keymap."""
     given = plan.answers_redacted or {}
     return ([Task("Writing boot options", bootloader.write_grub_defaults, 0.5)] if "boot" in given else []) + \
-        ([Task("Setting keymap %s" % plan.keymap, regional.write_keymap, 11, ("chroot",))] if regional.keymap_written(plan) else [])
+        ([Task("Setting keymap %s" % plan.keymap, regional.write_keymap, 0.5, ("chroot",))] if regional.keymap_written(plan) else [])
 
 
 def upgrade_tasks(plan):
