@@ -65,11 +65,12 @@ def make_srpm(spec, sources_dir: Path, out_dir: Path, log: Path, flavor: str) ->
     out_dir.mkdir(parents=True, exist_ok=True)      # bwrap binds it: it must exist beforehand
     with tempfile.TemporaryDirectory(prefix="srpm-") as top:
         macro_files = [MACRO_FILES["common"]] + ([MACRO_FILES[flavor]] if flavor in MACRO_FILES else [])
-        loads = [a for p in macro_files for a in ("--load", p)]
         # The SRPM header records the expanded build scripts, paths included: rpmbuild sees the
-        # same paths in every build (see reproducible.at_fixed_paths).
+        # same paths in every build (see reproducible.at_fixed_paths). The macro files are bound
+        # in too: the sandbox's private /tmp hides a checkout that lives under /tmp.
+        loads = [a for p in macro_files for a in ("--load", f"/tmp/srpm/macros/{Path(p).name}")]
         paths = {top: "/tmp/srpm/top", sources_dir: "/tmp/srpm/SOURCES", out_dir: "/tmp/srpm/out",
-                 spec.path.parent: "/tmp/srpm/specs"}
+                 spec.path.parent: "/tmp/srpm/specs", Path(macro_files[0]).parent: "/tmp/srpm/macros"}
         run(at_fixed_paths(["rpmbuild", "-bs", *loads, "--define", "_topdir /tmp/srpm/top",
                             "--define", "_sourcedir /tmp/srpm/SOURCES", "--define", "_srcrpmdir /tmp/srpm/out",
                             *rpmbuild_defines(), f"/tmp/srpm/specs/{spec.path.name}"], paths),
