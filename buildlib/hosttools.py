@@ -30,6 +30,8 @@ HOST_TOOLS = {
     "qemu-system-x86_64": ("qemu-system-x86", "boots the ISO and installed hosts in tests"),
     "qemu-img": ("qemu-utils", "creates virtual disks for tests"),
     "sgdisk": ("gdisk", "partitions disks in installer tests"),
+    "vgchange": ("lvm2", "the installer's wipe task in test mode (slow tier: tests/installer/test_images_slow.py)"),
+    "mdadm": ("mdadm", "the installer's wipe task in test mode (slow tier: tests/installer/test_images_slow.py)"),
     "lintian": ("lintian", "checks the .deb packages"),
     "dpkg-buildpackage": ("dpkg-dev", "builds an exported OBS package's Debian source in tests"),
     "obs-build": ("obs-build", "checks the OBS export: prjconf and kiwi parsers, a local package build"),

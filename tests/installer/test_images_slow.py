@@ -26,7 +26,7 @@ pytestmark = pytest.mark.slow
 INSTALLER = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "installer")
 COMMON = os.path.join(os.path.dirname(INSTALLER), "common")
 TOOLS = ("losetup", "sgdisk", "sfdisk", "wipefs", "blkid", "mkfs.ext4", "mkfs.vfat", "mkswap", "mcopy", "mdir",
-         "zstd", "tar")
+         "zstd", "tar", "vgchange", "mdadm")
 MiB = 1024 ** 2
 DISK_MiB = 11520            # just above the minimum: floor sizes, ~1.2 GiB of storage repository
 PASSWORD = "Slow-tier-pw1"

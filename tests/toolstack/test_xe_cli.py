@@ -155,3 +155,14 @@ def test_help_is_generated_from_the_commands():
     assert out.startswith("command name            : vm-install\n        reqd params     : new-name-label\n")
     assert run_xe([])[0] == 1
     assert run_xe(["help", "nope"])[2].startswith("Unknown command: nope")
+
+
+def test_host_param_list_without_uuid_lists_the_one_host(tmp_path):
+    """Beyond XAPI: `xe host-param-list` alone lists this host (the README's first command)."""
+    code, out, err = run_xe(["host-param-list"], root=tmp_path)
+    assert code == 0, err
+    host_uuid = (tmp_path / "etc/xenhost/host-uuid").read_text().strip()
+    assert out.splitlines()[0] == f"uuid ( RO)            : {host_uuid}"
+    assert "xen: 4.17.5-xenhost" in out
+    code, _out, err = run_xe(["vm-param-list"], root=tmp_path)       # other classes still need uuid=
+    assert code == 1 and "Required parameter not found: uuid" in err

@@ -61,8 +61,13 @@ def list_records(ctx, args, cls_name, alias):
 
 
 def param_list(ctx, args, cls_name, alias):
-    (uuid,) = required(args, "uuid")
     _prepare(ctx, alias)
+    if alias == "host" and args.get("uuid") is None:
+        # Beyond XAPI: a xenhost toolstack manages exactly one host, so `xe host-param-list` alone
+        # lists it (the README's first command on a new host).
+        uuid = ctx.db.find(cls_name, {})[0]["uuid"]
+    else:
+        (uuid,) = required(args, "uuid")
     record = by_uuid(ctx, cls_name, uuid)
     return render([view(ctx, CLASSES[cls_name].fields, record)], as_json=args.flag("json"))
 
@@ -169,7 +174,9 @@ def _register(alias, cls_name):
     command(f"{alias}-list", optional=("params",), filters=cls_name,
             description=f"list {help_}; any field is a filter")(
         lambda ctx, args: list_records(ctx, args, cls_name, alias))
-    command(f"{alias}-param-list", reqd=("uuid",), description=f"all fields of one of the {help_}")(
+    one_host = alias == "host"              # uuid optional: the one host this toolstack manages
+    command(f"{alias}-param-list", reqd=() if one_host else ("uuid",), optional=("uuid",) if one_host else (),
+            description=f"all fields of one of the {help_}" + (" (default: this host)" if one_host else ""))(
         lambda ctx, args: param_list(ctx, args, cls_name, alias))
     command(f"{alias}-param-get", reqd=("uuid", "param-name"), optional=("param-key",),
             description="one field (or one key of a map field)")(
