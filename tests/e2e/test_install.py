@@ -43,7 +43,7 @@ def test_unattended_install_boots_xen_dom0_and_toolstack(iso_path, e2e_dir, answ
         vm.expect_phase("login", "Password:", 60)
         vm.send_line(PASSWORD)
         vm.expect_phase("shell", r"root@xh-e2e:~# ", 120)
-        vm.send_line("xe host-param-list")
+        vm.send_line("xe host-param-list uuid=$(xe host-list --minimal)")   # XAPI form; plain works too
         vm.expect_phase("toolstack", r"xen: 4\.17\.\d+-xenhost", 180)
         vm.expect_phase("toolstack prompt", r"root@xh-e2e:~# ", 60)
         vm.send_line("poweroff")
