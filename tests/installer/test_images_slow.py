@@ -154,7 +154,7 @@ def test_fresh_install_partitions_and_filesystems(work, installed):
 
 def test_fresh_install_root_contents(work, installed):
     with opened(work) as disks, mounted_part(disks, 3) as root, mounted_part(disks, 5) as logs:
-        uuid = disks.commands.run(["blkid", "-p", "-s", "UUID", "-o", "value", disks.partition("/dev/xh-image0", 3)])
+        uuid = disks.commands.run(["blkid", "-p", "-s", "UUID", "-o", "value", disks.partition("/dev/xh-image0", 3)]).stdout
         uuid = uuid.strip()
         assert "UUID=%s / ext4" % uuid in read(root, "etc/fstab")
         grub = read(root, "boot/grub/grub.cfg")
