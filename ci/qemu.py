@@ -131,6 +131,19 @@ class VM:
             time.sleep(delay)
         self.child.send("\r")
 
+    def login(self, password: str, prompt: str, user: str = "root") -> None:
+        """Log in on the serial console (the login: prompt already seen): phases login, shell."""
+        self.send_line(user)
+        self.expect_phase("login", "Password:", 60)
+        self.send_line(password)
+        self.expect_phase("shell", prompt, 120)
+
+    def check(self, phase: str, command: str, expected, prompt: str, timeout: float = 60) -> None:
+        """Run a shell command and wait for expected in its output, then the prompt again."""
+        self.send_line(command)
+        self.expect_phase(phase, expected, timeout)
+        self.expect_phase(phase + " prompt", prompt, 60)
+
     def tail(self, lines: int = 40) -> str:
         self._log.flush()
         text = self.log_path.read_bytes().decode(errors="replace")

@@ -39,13 +39,10 @@ def test_unattended_install_boots_xen_dom0_and_toolstack(iso_path, e2e_dir, answ
         vm.expect_phase("Xen to dom0 kernel", "Linux version", 300)
         vm.expect_phase("first boot", "xenhost-firstboot: done", 900)
         vm.expect_phase("dom0 ready", "login:", 600)
-        vm.send_line("root")
-        vm.expect_phase("login", "Password:", 60)
-        vm.send_line(PASSWORD)
-        vm.expect_phase("shell", r"root@xh-e2e:~# ", 120)
-        vm.send_line("xe host-param-list uuid=$(xe host-list --minimal)")   # XAPI form; plain works too
-        vm.expect_phase("toolstack", r"xen: 4\.17\.\d+-xenhost", 180)
-        vm.expect_phase("toolstack prompt", r"root@xh-e2e:~# ", 60)
+        vm.login(PASSWORD, r"root@xh-e2e:~# ")
+        # XAPI's form; plain `xe host-param-list` works too
+        vm.check("toolstack", "xe host-param-list uuid=$(xe host-list --minimal)", r"xen: 4\.17\.\d+-xenhost",
+                 r"root@xh-e2e:~# ", timeout=180)
         vm.send_line("poweroff")
         vm.expect_phase("power off", pexpect.EOF, 300)
     phases.update(vm.phases)

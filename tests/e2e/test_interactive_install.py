@@ -95,19 +95,14 @@ def test_interactive_install_over_serial_console(iso_path, e2e_dir):
         vm.expect_phase("reboot to Xen", r"Xen version 4\.17\.\d+-xenhost", 600)
         vm.expect_phase("first boot", "xenhost-firstboot: done", 900)
         vm.expect_phase("dom0 ready", "login:", 600)
-        vm.send_line("root")
-        vm.expect_phase("login", "Password:", 60)
-        vm.send_line(PASSWORD)
-        vm.expect_phase("shell", PROMPT, 120)
+        vm.login(PASSWORD, PROMPT)
         checks = [("time zone", "cat /etc/timezone", r"Europe/Berlin"),
                   ("static address", "ip -4 -o addr show xenbr0", r"inet 10\.0\.2\.15/24"),
                   ("guest disk in the SR", "pvs --noheadings -o pv_name,vg_name", r"/dev/vdb\s+xenhost-sr"),
                   ("ext SR mounted", "findmnt -rn -o FSTYPE,TARGET | grep sr-mount",
                    r"ext4 /run/sr-mount/[0-9a-f-]{36}")]
         for name, command, expected in checks:
-            vm.send_line(command)
-            vm.expect_phase(name, expected, 60)
-            vm.expect_phase(name + " prompt", PROMPT, 60)
+            vm.check(name, command, expected, PROMPT)
         vm.send_line("poweroff")
         vm.expect_phase("power off", pexpect.EOF, 300)
     phases.update(vm.phases)

@@ -85,10 +85,7 @@ def boot_host(workdir, firmware, disk, hostname, mac="", name="host"):
         vm.expect_phase("reboot to Xen", r"Xen version 4\.17\.\d+-xenhost", 600)
         vm.expect_phase("first boot", "xenhost-firstboot: done", 900)
         vm.expect_phase("dom0 ready", f"{hostname} login:", 600)
-        vm.send_line("root")
-        vm.expect_phase("login", "Password:", 60)
-        vm.send_line(PASSWORD)
-        vm.expect_phase("shell", f"root@{hostname}:~# ", 120)
+        vm.login(PASSWORD, f"root@{hostname}:~# ")
         vm.send_line("xe host-param-list")
         vm.expect_phase("toolstack", r"xen: 4\.17\.\d+-xenhost", 180)
         vm.send_line("poweroff")
@@ -152,10 +149,7 @@ def test_two_hosts_from_one_tree_get_their_own_names_and_addresses(pxe_dir, http
         with VM(spec) as vm:
             vm.expect_phase("first boot", "xenhost-firstboot: done", 1200)
             vm.expect_phase("own host name", f"{hostname} login:", 600)
-            vm.send_line("root")
-            vm.expect_phase("login", "Password:", 60)
-            vm.send_line(PASSWORD)
-            vm.expect_phase("shell", f"root@{hostname}:~# ", 120)
+            vm.login(PASSWORD, f"root@{hostname}:~# ")
             vm.send_line("ip -4 -o addr show xenbr0")
             vm.expect_phase("own address", f"inet {address}/24", 60)
 

@@ -77,10 +77,7 @@ def boot_and_login(vm, firstboot):
     if firstboot:
         vm.expect_phase("first boot", "xenhost-firstboot: done", 900)
     vm.expect_phase("dom0 ready", "login:", 900)
-    vm.send_line("root")
-    vm.expect_phase("login", "Password:", 60)
-    vm.send_line(PASSWORD)
-    vm.expect_phase("shell", PROMPT, 120)
+    vm.login(PASSWORD, PROMPT)
     ok(vm, "stty cols 200; export TERM=dumb")
 
 

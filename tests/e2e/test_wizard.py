@@ -100,18 +100,13 @@ def test_first_boot_wizard_on_the_serial_console(iso_path, e2e_dir, answer_serve
         assert banner and banner.startswith("SSH-2.0-OpenSSH"), banner
         screen.wait_for("login:", 300, phase="login prompt back")
         phases.update(vm.phases)
-        vm.send_line("root")
-        vm.expect_phase("login", "Password:", 60)
-        vm.send_line(PASSWORD)
-        vm.expect_phase("shell", PROMPT, 120)
+        vm.login(PASSWORD, PROMPT)
         checks = [("toolstack", "xe host-param-list", r"xen: 4\.17\.\d+-xenhost"),
                   ("new NIC in the bridge", "cat /sys/class/net/xenbr0/address", HOST_MAC),
                   ("wizard done", "ls /var/lib/xenhost/setup-pending; systemctl is-active xenhost-setup-wizard",
                    r"No such file or directory")]
         for name, command, expected in checks:
-            vm.send_line(command)
-            vm.expect_phase(name, expected, 180)
-            vm.expect_phase(name + " prompt", PROMPT, 60)
+            vm.check(name, command, expected, PROMPT, timeout=180)
         vm.send_line("poweroff")
         vm.expect_phase("power off", pexpect.EOF, 300)
     phases.update(vm.phases)
