@@ -45,6 +45,9 @@ def image_context(config: BuildConfig, settings: dict, image: str) -> dict:
         # zstd: ~4x faster to build than xz on 2 cores for a slightly larger ISO.
         "squashfs_compression": "zstd",
         "boot_timeout": 5,
+        # MB of the ISO's EFI boot image (kiwi's default 20): it holds bootx64.efi and two small
+        # grub.cfg files, ~1.1 MB; the 19 MB left empty were 5 % of the ISO.
+        "efi_fat_image_mb": 4,
     }
 
 
@@ -115,8 +118,10 @@ def build_dom0(config: BuildConfig, progress=print) -> Path:
 
 
 # zstd -9: 222 MB for the 820 MB dom0 root here, -12 221 MB, -6 236 MB; -12 took far longer and the
-# pack is in the path of every dom0 change (incremental rebuilds)
+# pack is in the path of every dom0 change (incremental rebuilds). --long=27 (a 128 MiB window,
+# the most zstd decompresses without being told): 183.5 -> 178.2 MB in the same 10 s.
 ZSTD_LEVEL = 9
+ZSTD_WINDOW_LOG = 27
 
 
 def _packed(root: Path, dest: Path) -> Path:
@@ -129,7 +134,7 @@ def _packed(root: Path, dest: Path) -> Path:
     # kiwi's own files (/image, /.kconfig, /.profile) are build-time only.
     run(["sh", "-c", f'tar --numeric-owner --xattrs --xattrs-include="*" --sort=name -C "{root}" '
                      f'--exclude=./image --exclude=./.kconfig --exclude=./.profile -cf - . '
-                     f'| zstd -q -T0 -{ZSTD_LEVEL} -f -o "{partial}"'],
+                     f'| zstd -q -T0 -{ZSTD_LEVEL} --long={ZSTD_WINDOW_LOG} -f -o "{partial}"'],
         fix="check that tar and zstd are installed (./setup-host.sh) and the disk has room")
     partial.rename(tarball)
     manifest = run(["dpkg-query", f"--admindir={root}/var/lib/dpkg", "-W",

@@ -4,6 +4,7 @@ The repositories (out/repo) are rewritten only by a run that covered every spec 
 every package built or was cached: a failed package or an `only=` run leaves the previous
 repositories untouched, so they never hold a partial or mixed set.
 """
+import os
 import shutil
 import tempfile
 import time
@@ -69,13 +70,25 @@ def make_srpm(spec, sources_dir: Path, out_dir: Path, log: Path, flavor: str) ->
         # same paths in every build (see reproducible.at_fixed_paths). The macro files are bound
         # in too: the sandbox's private /tmp hides a checkout that lives under /tmp.
         loads = [a for p in macro_files for a in ("--load", f"/tmp/srpm/macros/{Path(p).name}")]
+        specs = _dated_inputs(spec, sources_dir, Path(top) / "specs")
         paths = {top: "/tmp/srpm/top", sources_dir: "/tmp/srpm/SOURCES", out_dir: "/tmp/srpm/out",
-                 spec.path.parent: "/tmp/srpm/specs", Path(macro_files[0]).parent: "/tmp/srpm/macros"}
+                 specs: "/tmp/srpm/specs", Path(macro_files[0]).parent: "/tmp/srpm/macros"}
         run(at_fixed_paths(["rpmbuild", "-bs", *loads, "--define", "_topdir /tmp/srpm/top",
                             "--define", "_sourcedir /tmp/srpm/SOURCES", "--define", "_srcrpmdir /tmp/srpm/out",
                             *rpmbuild_defines(), f"/tmp/srpm/specs/{spec.path.name}"], paths),
             log_file=log, env={"SOURCE_DATE_EPOCH": str(spec.changelog_time), "PATH": "/usr/bin:/bin"})
     return next(out_dir.glob("*.src.rpm"))
+
+
+def _dated_inputs(spec, sources_dir: Path, specs: Path) -> Path:
+    """The SRPM's files (the spec, its sources) dated SOURCE_DATE_EPOCH: rpm stores their mtimes
+    and clamps only later ones, so a checkout's or a fresh tarball's time made two SRPMs of one
+    commit differ. Returns the folder holding the dated copy of the spec."""
+    specs.mkdir()
+    shutil.copyfile(spec.path, specs / spec.path.name)
+    for path in [specs / spec.path.name, *sources_dir.iterdir()]:
+        os.utime(path, (spec.changelog_time, spec.changelog_time))
+    return specs
 
 
 class PackageBuilder:
