@@ -7,15 +7,13 @@ the password typed into the wizard."""
 import json
 import re
 import shutil
-import socket
-import time
 from pathlib import Path
 
 import pexpect
 import pytest
 
 from ci import isoboot
-from ci.qemu import VM, VMSpec, create_disk
+from ci.qemu import VM, VMSpec, create_disk, free_port, ssh_banner
 from ci.serialscreen import SerialScreen
 
 pytestmark = pytest.mark.e2e
@@ -23,27 +21,6 @@ ANSWERS = Path(__file__).with_name("answers-wizard.yaml")
 PASSWORD = "Wizard-e2e-1"
 PROMPT = r"root@xh-wiz:~# "
 INSTALL_MAC, HOST_MAC = "52:54:00:00:00:01", "52:54:00:00:00:02"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def ssh_banner(port, timeout=120):
-    """The SSH server's first line through qemu's forward, once the guest answers."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
-                line = s.recv(64)
-                if line.startswith(b"SSH-"):
-                    return line.decode(errors="replace").strip()
-        except OSError:
-            pass
-        time.sleep(3)
-    return None
 
 
 def step(screen, title, timeout=120):
