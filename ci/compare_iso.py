@@ -9,6 +9,7 @@ Make B with a second cache so both kiwi images are built again from the same pac
   XENHOST_CACHE=/var/cache/xenhost-b XENHOST_OUT=/tmp/b-out ./build.py iso
 """
 import argparse
+import contextlib
 import fnmatch
 import hashlib
 import os
@@ -20,8 +21,31 @@ import tempfile
 from pathlib import Path
 
 # What may differ between two image builds of one commit, and why: the one list the README cites.
-EXPECTED = {
-}
+# (pattern over "layer:path", the fields allowed to differ, why). Anything else is a finding.
+ALL = {"mode", "owner", "size", "content", "mtime", "only in A", "only in B"}
+MBRID = "kiwi's random boot id (mbrid), which GRUB searches for to find the medium"
+EXPECTED = [
+    ("iso-metadata:App Id*", ALL, MBRID),
+    *((f"iso-metadata:{key}*", ALL, "positions and sizes on the medium follow from the files' sizes")
+      for key in ("libisofs", "ISO image size", "MBR partition", "GPT lba range", "GPT start and size")),
+    ("iso:boot/0x*", ALL, MBRID),
+    ("iso:boot/mbrid", ALL, MBRID),
+    ("iso:EFI/BOOT/*", ALL, "GRUB's early config carries " + MBRID),
+    ("iso:boot/grub/*.cfg", ALL, "GRUB's config carries " + MBRID),
+    ("iso:boot/x86_64/loader/eltorito.img", ALL, "BIOS GRUB core image with the early config (" + MBRID + ")"),
+    ("iso:LiveOS/squashfs.img", ALL, "the installer's root: compared below"),
+    ("iso:boot/x86_64/loader/initrd", ALL, "the live initrd: compared below"),
+    ("iso:xenhost/dom0.tar.zst*", ALL, "the dom0 image: compared below"),
+    ("iso:*", {"mtime"}, "ISO file times are the times kiwi staged the files"),
+    ("LiveOS/squashfs.img:LiveOS*", {"size", "content", "mtime"}, "the ext4 root inside: compared entry by entry"),
+    ("LiveOS/squashfs.img:rootfs.img:*", {"mtime"}, "the installer root's file times (kiwi's build; not clamped)"),
+    ("LiveOS/squashfs.img:rootfs.img:*", {"size", "mtime"}, "ext4 directory sizes follow creation order"),
+    ("LiveOS/squashfs.img:rootfs.img:boot/efi/EFI/BOOT/*", ALL, "GRUB's early config carries " + MBRID),
+    ("LiveOS/squashfs.img:rootfs.img:boot/grub/earlyboot.cfg", ALL, MBRID),
+    ("LiveOS/squashfs.img:rootfs.img:usr/lib/grub/i386-pc/*.img", ALL, "GRUB core images carry " + MBRID),
+    ("*:*etc/mdadm/mdadm.conf", {"content", "mtime"}, "mdadm's mkconf writes the date into a comment"),
+    ("xenhost/dom0.tar.zst:boot/initrd.img-*", ALL, "initramfs-tools' initrd (its cpio times)"),
+]
 
 def _run(argv, stderr=subprocess.PIPE) -> str:
     return subprocess.run(argv, check=True, stdout=subprocess.PIPE, stderr=stderr, text=True).stdout
@@ -90,10 +114,28 @@ def describe(root: Path) -> dict[str, tuple]:
     return entries
 
 
+@contextlib.contextmanager
+def mounted(image: Path, at: Path):
+    """An ext4 image mounted read-only on a loop device (kiwi's live root is one, in the squashfs)."""
+    at.mkdir(parents=True)
+    _run(["mount", "-o", "loop,ro,noload", str(image), str(at)])
+    try:
+        yield at
+    finally:
+        _run(["umount", str(at)])
+
+
 def describe_squashfs(path: str, work: Path) -> dict[str, tuple]:
+    """The installer's squashfs; kiwi's live layout keeps the root as LiveOS/rootfs.img in it,
+    which is compared file by file too (its entries prefixed rootfs.img:)."""
     work.mkdir(parents=True)
     _run(["unsquashfs", "-no-progress", "-quiet", "-d", str(work / "root"), path])
-    return describe(work / "root")
+    entries = describe(work / "root")
+    image = work / "root" / "LiveOS" / "rootfs.img"
+    if image.exists():
+        with mounted(image, work / "rootfs") as tree:
+            entries.update({f"rootfs.img:{k}": v for k, v in describe(tree).items()})
+    return entries
 
 
 SHOWN = 40
@@ -112,10 +154,25 @@ def differences(a: dict, b: dict) -> list[tuple[str, str]]:
 
 
 def explained(layer: str, path: str, what: str) -> str | None:
-    for pattern, why in EXPECTED.items():
-        if fnmatch.fnmatch(f"{layer}:{path}", pattern):
+    fields = {what} if what.startswith("only") else set(what.split(", "))
+    for pattern, allowed, why in EXPECTED:
+        if fnmatch.fnmatch(f"{layer}:{path}", pattern) and fields <= allowed:
             return why
     return None
+
+
+def package_versions(status: str) -> dict[str, str]:
+    versions = {}
+    for stanza in status.split("\n\n"):
+        fields = dict(ln.split(": ", 1) for ln in stanza.splitlines() if ": " in ln and not ln.startswith(" "))
+        if "Package" in fields:
+            versions[f"{fields['Package']}:{fields.get('Architecture', '')}"] = fields.get("Version", "")
+    return versions
+
+
+def _installer_status(squashfs_work: Path) -> str:
+    with mounted(squashfs_work / "root" / "LiveOS" / "rootfs.img", squashfs_work / "status-mount") as tree:
+        return (tree / "var/lib/dpkg/status").read_text()
 
 
 def iso_metadata(iso: Path) -> list[str]:
@@ -139,8 +196,8 @@ def compare(a_iso: Path, b_iso: Path, work: Path) -> int:
             print(f"  ... and {len(found) - SHOWN} more")
 
     meta_a, meta_b = iso_metadata(a_iso), iso_metadata(b_iso)
-    report("iso-metadata", [(x.split(":")[0].strip(), f"{x.split(':', 1)[1].strip()} / {y.split(':', 1)[1].strip()}")
-                            for x, y in zip(meta_a, meta_b) if x != y])
+    report("iso-metadata", [(f"{x.split(':')[0].strip()}: {x.split(':', 1)[1].strip()} / {y.split(':', 1)[1].strip()}",
+                             "content") for x, y in zip(meta_a, meta_b) if x != y])
     trees = {}
     for side, iso in (("a", a_iso), ("b", b_iso)):
         trees[side] = work / side / "iso"
@@ -154,6 +211,16 @@ def compare(a_iso: Path, b_iso: Path, work: Path) -> int:
     for inner, read in layers.items():
         a, b = (read(side, str(trees[side] / inner)) for side in "ab")
         report(inner, differences(a, b))
+    # Another package version is another input, not a reproducibility failure: said apart.
+    for image, read in (("dom0", lambda side: _run(["tar", "-xOf", str(trees[side] / "xenhost/dom0.tar.zst"),
+                                                        "./var/lib/dpkg/status"])),
+                        ("installer", lambda side: _installer_status(work / side / "squashfs"))):
+        va, vb = (package_versions(read(side)) for side in "ab")
+        moved = [f"{n} {va.get(n, '-')} / {vb.get(n, '-')}" for n in sorted(va.keys() | vb.keys()) if va.get(n) != vb.get(n)]
+        print(f"{image} packages: {len(moved)} version difference(s)" + (
+            " (the builds had different inputs, e.g. the Debian mirror moved between them)" if moved else ""))
+        for line in moved:
+            print(f"  {line}")
     return unexplained
 
 
