@@ -136,6 +136,7 @@ def install_run(iso: Path, work: Path, pbp: bool) -> dict:
             if pbp:
                 figures.update(installer_shell(vm))
                 seconds = package_by_package.run_in_vm(vm, url, PROMPT)
+                print(f"(so far: {vm.phases}; mmdebstrap {seconds} s)", flush=True)   # kept if a later phase fails
                 vm.send_line("systemctl --force reboot")        # what atexit=reboot runs
             vm.expect_phase("installer reboot", pexpect.EOF, 300)
         phases.update((k, v) for k, v in vm.phases.items()
@@ -147,6 +148,7 @@ def install_run(iso: Path, work: Path, pbp: bool) -> dict:
             vm.expect_phase("first boot done to login", "login:", 600)
         phases.update(vm.phases)
     finally:
+        print(f"(phases: {phases})", flush=True)
         server.shutdown()
     figures.update({f"qemu: {phase} (s)": value for phase, value in phases.items()})
     log = (work / "installer-serial.log").read_bytes().decode(errors="replace")
