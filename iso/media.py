@@ -113,7 +113,7 @@ def build_dom0(config: BuildConfig, progress=print, profile: str = DEFAULT) -> P
     """The dom0 image: kiwi prepares the root (or incremental.py updates the last one); we pack it
     as zstd (the installer unpacks zstd several times faster than kiwi's xz, which matters on slow
     hosts and under emulation)."""
-    description = describe(config, kiwi.image_settings(config, profile), "dom0")
+    description = describe(config, kiwi.image_settings(profile), "dom0")
     root = kiwi.prepare_root(config, "dom0", description, config.logs_dir / "kiwi-dom0.log", progress)
     return _packed(root, root.parent / "image")
 
@@ -165,14 +165,14 @@ def _link_to_medium(description: Path) -> None:
 
 def build_installer(config: BuildConfig, progress=print, profile: str = DEFAULT) -> Path:
     """The installer's live ISO as kiwi builds it (no dom0 image in it): cached by its inputs."""
-    description = describe(config, kiwi.image_settings(config, profile), "installer")
+    description = describe(config, kiwi.image_settings(profile), "installer")
     return kiwi.build_image(config, "installer", description,
                             config.logs_dir / "kiwi-installer.log", progress)
 
 
 def build_iso(config: BuildConfig, progress=print, profile: str = DEFAULT) -> Path:
     """The ISO of a build profile (its kernel in both images), in config.out_dir / "iso"."""
-    settings = kiwi.image_settings(config, profile)
+    settings = kiwi.image_settings(profile)
     _source_date_epoch(config)
     dom0 = build_dom0(config, progress, profile)
     store = build_installer(config, progress, profile)

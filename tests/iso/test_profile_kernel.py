@@ -21,7 +21,7 @@ def test_every_profile_ships_its_kernel_in_both_images_and_no_other():
     kernels = _kernels(config)
     assert {"linux-image-amd64", "linux-dom0"} <= kernels
     for profile in load_profiles(config):
-        settings = kiwi.image_settings(config, profile)
+        settings = kiwi.image_settings(profile)
         for image in IMAGES:
             packages = settings[image]["packages"]
             assert kernel(config, profile) in packages, (profile, image)
@@ -38,7 +38,7 @@ def test_default_profile_renders_the_description_it_always_had(tmp_path):
     """The kernel goes where images.yaml listed it (second): the default profile's config.xml, and
     with it the cache key of its images, stays what it was before profiles named kernels."""
     config = BuildConfig(repo_root=BuildConfig().repo_root, out_dir=tmp_path / "out", cache_dir=tmp_path)
-    settings = kiwi.image_settings(config)
+    settings = kiwi.image_settings()
     for image in IMAGES:
         description = media.kiwi.render_description(
             config, image, media.image_context(config, settings, image), tmp_path / image, {})
@@ -68,10 +68,10 @@ def _layout(tmp_path, profiles: str) -> BuildConfig:
     return BuildConfig(repo_root=tmp_path, out_dir=tmp_path / "out", cache_dir=tmp_path / "cache")
 
 
-def test_profile_without_kernel_is_refused_for_images(tmp_path):
+def test_profile_without_kernel_is_refused(tmp_path):
     config = _layout(tmp_path, "default: {description: d, without: []}\n")
     with pytest.raises(SpecError) as err:
-        kiwi.image_settings(config)
+        kernel(config, "default")
     assert "names no kernel" in str(err.value) and "kernel: PACKAGE" in err.value.fix
 
 
