@@ -68,7 +68,8 @@ def _packages_unless_skipped(args, config) -> int:
 
 
 def cmd_iso(args, config) -> int:
-    from iso.media import build_iso
+    from iso.media import build_iso, pin_source_date_epoch
+    pin_source_date_epoch(config)
     rc = _packages_unless_skipped(args, config)
     if rc:
         return rc

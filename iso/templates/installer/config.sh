@@ -6,6 +6,9 @@ set -euo pipefail
 systemctl enable systemd-networkd.service xenhost-installer.service xenhost-network-device.service
 systemctl set-default multi-user.target
 : > /etc/machine-id
+# dbus's own copy would give every installer booted from this ISO one id (and two builds of one
+# commit different bytes); dbus reads /etc/machine-id, made at each boot.
+rm -f /var/lib/dbus/machine-id
 echo xenhost-installer > /etc/hostname
 # What images.yaml leaves out (unused kernel modules, docs, translations).
 /usr/lib/xenhost-build/exclude.sh
@@ -14,3 +17,7 @@ rm -rf /usr/lib/xenhost-build
 rm -f /boot/initrd.img-*
 apt-get clean
 rm -rf /var/lib/apt/lists/*
+# Logs and backups of this image's own build: they differ between two builds of one commit
+# (ci/compare_iso.py) and mean nothing in the live system.
+rm -f /var/log/dpkg.log /var/log/alternatives.log /var/log/apt/*.log /var/log/apt/eipp.log.xz \
+      /var/lib/dpkg/status-old /var/cache/ldconfig/aux-cache /var/cache/debconf/*-old
