@@ -38,6 +38,7 @@ HOST_TOOLS = {
     "lz4cat": ("lz4", "reads apt's package lists (the OBS export's dependency check)"),
     "osc": ("osc", "pushes the OBS export to a build service (export/README in README.md)"),
     "diffoscope": ("diffoscope-minimal", "explains why two builds of one package differ"),
+    "chromium": ("chromium", "renders the nightly index page headless (ci/nightly_figures.py --screenshot)"),
     "gpgv": ("gpgv", "checks a downloaded snapshot's signature (publish/fetch_snapshot.py)"),
 }
 

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Print the nightly figures of a snapshot tree: each snapshot's step times, how long the
 publish took, sizes; with --fetch, the time to download and verify `latest` from a loopback
-HTTP server over the tree. Printed, never asserted.
+HTTP server over the tree; with --screenshot PNG, index.html as headless Chromium renders it from
+that server (and whether the newest snapshot's id is on the rendered page). Printed, never asserted.
 
-  .venv/bin/python ci/nightly_figures.py DIR [--fetch]
+  .venv/bin/python ci/nightly_figures.py DIR [--fetch] [--screenshot PNG]
 """
+import contextlib
 import argparse
 import functools
 import http.server
@@ -41,28 +43,59 @@ def snapshot_figures(tree: Path) -> None:
               f"reproducible: {entry['reproducible']}")
 
 
-def fetch_figure(tree: Path) -> None:
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tree))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+@contextlib.contextmanager
+def served(tree: Path):
+    """The tree over a loopback HTTP server, as a web server would publish it; yields its URL."""
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(tree)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+def fetch_figure(url: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         started = time.monotonic()
         done = subprocess.run([sys.executable, str(REPO / "build.py"), "fetch-snapshot", "latest", "--from",
-                               f"http://127.0.0.1:{server.server_address[1]}", "--dest", tmp],
-                              capture_output=True, text=True)
+                               url, "--dest", tmp], capture_output=True, text=True)
         print(f"fetch-snapshot latest over loopback, download + verify: {time.monotonic() - started:.1f} s "
               f"(exit {done.returncode}: {done.stderr.strip().splitlines()[-1]})")
-    server.shutdown()
+
+
+# --no-sandbox: Chromium's sandbox refuses to run as root (CI runs as root).
+CHROMIUM = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"]
+
+
+def screenshot(tree: Path, url: str, png: Path) -> None:
+    png.parent.mkdir(parents=True, exist_ok=True)
+    page = f"{url}/index.html"
+    subprocess.run([*CHROMIUM, "--window-size=1280,900", f"--screenshot={png}", page],
+                   check=True, capture_output=True, timeout=120)
+    dom = subprocess.run([*CHROMIUM, "--dump-dom", page], check=True, capture_output=True, text=True,
+                         timeout=120).stdout
+    newest = json.loads((tree / "index.json").read_text())["snapshots"][0]["id"]
+    print(f"index.html in headless Chromium: {png} ({png.stat().st_size} bytes); newest snapshot {newest} "
+          f"{'is' if newest in dom else 'is NOT'} on the rendered page")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("tree")
     parser.add_argument("--fetch", action="store_true")
+    parser.add_argument("--screenshot", type=Path, metavar="PNG")
     args = parser.parse_args()
-    snapshot_figures(Path(args.tree))
-    if args.fetch:
-        fetch_figure(Path(args.tree))
+    tree = Path(args.tree)
+    snapshot_figures(tree)
+    with served(tree) as url:
+        if args.fetch:
+            fetch_figure(url)
+        if args.screenshot:
+            screenshot(tree, url, args.screenshot)
     return 0
 
 

@@ -5,6 +5,7 @@ root: a change to the dom0 image then leaves the installer image (a 9-minute kiw
 is, and the ISO is the cached installer ISO with the new image added by xorriso (seconds). The
 installer finds it through links in its root to the medium kiwi's live boot mounts.
 """
+import hashlib
 import json
 import os
 import shutil
@@ -17,6 +18,7 @@ from buildlib.config import BuildConfig
 from buildlib.errors import XenhostBuildError
 from buildlib.run import run
 from buildlib.files import sha256_of, write_atomic
+from buildlib.profiles import DEFAULT
 
 from . import kiwi
 
@@ -108,13 +110,13 @@ def _copy_project_key(config: BuildConfig, description: Path) -> None:
     shutil.copy2(source, keyring)
 
 
-def build_dom0(config: BuildConfig, progress=print) -> Path:
+def build_dom0(config: BuildConfig, progress=print, profile: str = DEFAULT) -> Path:
     """The dom0 image: kiwi prepares the root (or incremental.py updates the last one); we pack it
     as zstd (the installer unpacks zstd several times faster than kiwi's xz, which matters on slow
     hosts and under emulation)."""
-    description = describe(config, kiwi.image_settings(), "dom0")
+    description = describe(config, kiwi.image_settings(profile), "dom0")
     root = kiwi.prepare_root(config, "dom0", description, config.logs_dir / "kiwi-dom0.log", progress)
-    return _packed(root, root.parent / "image")
+    return _packed(root, root.parent / f"image-{PACK_ID}")
 
 
 # zstd -9: 222 MB for the 820 MB dom0 root here, -12 221 MB, -6 236 MB; -12 took far longer and the
@@ -124,6 +126,31 @@ ZSTD_LEVEL = 9
 ZSTD_WINDOW_LOG = 27
 
 
+# Left out of the dom0 image: logs and backups of the image build itself (they differ between two
+# builds of one commit and mean nothing on a host) and kiwi's build-time files.
+PACK_EXCLUDES = ("./image", "./.kconfig", "./.profile", "./var/log/dpkg.log", "./var/log/alternatives.log",
+                 "./var/log/apt/history.log", "./var/log/apt/term.log", "./var/lib/dpkg/status-old",
+                 "./var/cache/ldconfig/aux-cache", "./var/cache/debconf/*-old")
+
+
+def _pack_command(root: Path, partial: Path) -> str:
+    excludes = list(PACK_EXCLUDES)
+    # A regular file in /dev is the trace of a command run before /dev was mounted (roots updated
+    # incrementally before 533dfc8 carry /dev/null as one); the host mounts devtmpfs there anyway.
+    excludes += [f"./dev/{p.name}" for p in (root / "dev").iterdir() if p.is_file() and not p.is_symlink()]
+    # Times the build made are clamped to SOURCE_DATE_EPOCH (the commit's time), so two builds of
+    # one commit give the same times; files older than it (the packages' own) keep theirs.
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    clamp = f"--mtime=@{epoch} --clamp-mtime " if epoch else ""
+    return (f'tar --numeric-owner --xattrs --xattrs-include="*" --sort=name {clamp}-C "{root}" '
+            + " ".join(f"--exclude='{e}'" for e in excludes)
+            + f' -cf - . | zstd -q -T0 -{ZSTD_LEVEL} --long={ZSTD_WINDOW_LOG} -f -o "{partial}"')
+
+
+# The packed image's folder is named after what makes the pack, so a change to it repacks a cached root.
+PACK_ID = hashlib.sha256(repr((PACK_EXCLUDES, ZSTD_LEVEL, ZSTD_WINDOW_LOG, "clamp")).encode()).hexdigest()[:8]
+
+
 def _packed(root: Path, dest: Path) -> Path:
     tarball = dest / "dom0.tar.zst"
     checksum = dest / "dom0.tar.zst.sha256"
@@ -131,10 +158,7 @@ def _packed(root: Path, dest: Path) -> Path:
         return tarball
     dest.mkdir(parents=True, exist_ok=True)
     partial = dest / "dom0.tar.zst.partial"
-    # kiwi's own files (/image, /.kconfig, /.profile) are build-time only.
-    run(["sh", "-c", f'tar --numeric-owner --xattrs --xattrs-include="*" --sort=name -C "{root}" '
-                     f'--exclude=./image --exclude=./.kconfig --exclude=./.profile -cf - . '
-                     f'| zstd -q -T0 -{ZSTD_LEVEL} --long={ZSTD_WINDOW_LOG} -f -o "{partial}"'],
+    run(["sh", "-c", _pack_command(root, partial)],
         fix="check that tar and zstd are installed (./setup-host.sh) and the disk has room")
     partial.rename(tarball)
     manifest = run(["dpkg-query", f"--admindir={root}/var/lib/dpkg", "-W",
@@ -144,9 +168,10 @@ def _packed(root: Path, dest: Path) -> Path:
     return tarball
 
 
-def _source_date_epoch(config: BuildConfig) -> None:
+def pin_source_date_epoch(config: BuildConfig) -> None:
     """kiwi takes image UUIDs and ids from SOURCE_DATE_EPOCH: the commit's time unless set. An
-    image reused from the cache keeps the date of the build that made it (its key has no date)."""
+    image reused from the cache keeps the date of the build that made it (its key has no date).
+    Read once, when the build starts: a commit made while the packages build must not change it."""
     if "SOURCE_DATE_EPOCH" not in os.environ:
         done = subprocess.run(["git", "-C", str(config.repo_root), "log", "-1", "--format=%ct"],
                               capture_output=True, text=True)
@@ -162,18 +187,19 @@ def _link_to_medium(description: Path) -> None:
         link.symlink_to(f"{LIVE_MEDIUM}/{ISO_DOM0_DIR}/{name}")
 
 
-def build_installer(config: BuildConfig, progress=print) -> Path:
+def build_installer(config: BuildConfig, progress=print, profile: str = DEFAULT) -> Path:
     """The installer's live ISO as kiwi builds it (no dom0 image in it): cached by its inputs."""
-    description = describe(config, kiwi.image_settings(), "installer")
+    description = describe(config, kiwi.image_settings(profile), "installer")
     return kiwi.build_image(config, "installer", description,
                             config.logs_dir / "kiwi-installer.log", progress)
 
 
-def build_iso(config: BuildConfig, progress=print) -> Path:
-    settings = kiwi.image_settings()
-    _source_date_epoch(config)
-    dom0 = build_dom0(config, progress)
-    store = build_installer(config, progress)
+def build_iso(config: BuildConfig, progress=print, profile: str = DEFAULT) -> Path:
+    """The ISO of a build profile (its kernel in both images), in config.out_dir / "iso"."""
+    settings = kiwi.image_settings(profile)
+    pin_source_date_epoch(config)
+    dom0 = build_dom0(config, progress, profile)
+    store = build_installer(config, progress, profile)
     out = config.out_dir / "iso"
     out.mkdir(parents=True, exist_ok=True)
     final = out / f"xenhost-{settings['version']}-x86_64.iso"

@@ -1,6 +1,6 @@
 """The ISO itself under UEFI (OVMF): its own EFI GRUB menu on the serial line, the serial menu
 entry booted with an answer file typed at GRUB's prompt, an unattended install, and the installed
-host booting Xen under the same firmware."""
+host booting Xen under the same firmware, first boot done and `xe host-param-list` answering."""
 import shutil
 from pathlib import Path
 
@@ -32,3 +32,7 @@ def test_iso_under_ovmf_installs_and_the_host_boots(iso_path, e2e_dir, answer_se
         vm.expect_phase("UEFI boot to Xen", r"Xen version 4\.17\.\d+-xenhost", 600)
         vm.expect_phase("first boot", "xenhost-firstboot: done", 900)
         vm.expect_phase("dom0 ready", "xh-e2e login:", 600)
+        vm.login("xenhost-e2e", r"root@xh-e2e:~# ")
+        vm.check("toolstack", "xe host-param-list", r"xen: 4\.17\.\d+-xenhost", r"root@xh-e2e:~# ", timeout=180)
+        vm.send_line("poweroff")
+        vm.expect_phase("power off", pexpect.EOF, 300)
