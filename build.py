@@ -5,7 +5,8 @@
   ./build.py packages         specs -> RPMs/.debs -> signed apt + rpm repositories (out/repo);
                               --profile full adds the dom0 kernel (specs/profiles.yaml)
   ./build.py iso              repositories -> dom0 image + installer -> hybrid ISO (out/iso)
-                              and the PXE tree (out/pxe)
+                              and the PXE tree (out/pxe); --profile full: our dom0 kernel in
+                              both images, everything in out/full/
   ./build.py pxe              the PXE tree only (out/pxe): --url of its HTTP server, --host MAC=FILE
   ./build.py export-obs DIR   the specs and kiwi descriptions as two OBS projects (osc checkouts)
   ./build.py export-koji DIR  SRPMs + the `koji build` sequence in build order
@@ -16,6 +17,7 @@
                               download a snapshot and verify its signature and every checksum
 """
 import argparse
+import dataclasses
 import functools
 import logging
 import os
@@ -24,6 +26,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 VENV_PYTHON = HERE / ".venv" / "bin" / "python"
+PROFILE_HELP = ("build profile (specs/profiles.yaml): default (Debian's kernel; writes out/), or full "
+                "(adds our dom0 kernel, in both images; writes out/full/)")
+# The commands that write a profile's outputs: the default profile into out/, another into out/NAME/.
+PROFILE_OUTPUTS = {"packages", "iso", "pxe"}
 
 
 def _reexec_in_venv() -> None:
@@ -58,7 +64,7 @@ def cmd_packages(args, config) -> int:
 def _packages_unless_skipped(args, config) -> int:
     if args.skip_packages:
         return 0
-    return cmd_packages(argparse.Namespace(backend="chroot", only=[], force=[], profile="default"), config)
+    return cmd_packages(argparse.Namespace(backend="chroot", only=[], force=[], profile=args.profile), config)
 
 
 def cmd_iso(args, config) -> int:
@@ -67,10 +73,10 @@ def cmd_iso(args, config) -> int:
     rc = _packages_unless_skipped(args, config)
     if rc:
         return rc
-    result = build_iso(config)
+    result = build_iso(config, profile=args.profile)
     print(f"ISO: {result}")
     from iso.pxe import build_pxe
-    build_pxe(config, iso=result)       # the PXE tree from the same ISO (README "Serve the PXE tree")
+    build_pxe(config, iso=result, profile=args.profile)   # the PXE tree from the same ISO (README "Serve the PXE tree")
     return 0
 
 
@@ -79,7 +85,8 @@ def cmd_pxe(args, config) -> int:
     rc = _packages_unless_skipped(args, config)
     if rc:
         return rc
-    build_pxe(config, url=args.url, host_specs=args.host, default_answers=args.default_answers)
+    build_pxe(config, url=args.url, host_specs=args.host, default_answers=args.default_answers,
+              profile=args.profile)
     return 0
 
 
@@ -137,6 +144,7 @@ def main(argv=None) -> int:
     sys.path.insert(0, str(HERE))
     from buildlib.config import BuildConfig
     from buildlib.errors import XenhostBuildError
+    from buildlib.profiles import out_dir
 
     parser = argparse.ArgumentParser(prog="build.py", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -150,14 +158,15 @@ def main(argv=None) -> int:
     p.add_argument("--backend", choices=["chroot", "mock"], default="chroot")
     p.add_argument("--only", action="append", default=[], metavar="NAME")
     p.add_argument("--force", action="append", default=[], metavar="NAME")
-    p.add_argument("--profile", default="default",
-                   help="build profile (specs/profiles.yaml): default, or full (adds the dom0 kernel)")
+    p.add_argument("--profile", default="default", help=PROFILE_HELP)
     p.set_defaults(func=cmd_packages)
     p = sub.add_parser("iso", help="build packages (if stale), images and the ISO")
     p.add_argument("--skip-packages", action="store_true", help="use out/repo as it is")
+    p.add_argument("--profile", default="default", help=PROFILE_HELP)
     p.set_defaults(func=cmd_iso)
     p = sub.add_parser("pxe", help="build the PXE tree (out/pxe) from the ISO (built if stale)")
     p.add_argument("--skip-packages", action="store_true", help="use out/repo as it is")
+    p.add_argument("--profile", default="default", help=PROFILE_HELP)
     p.add_argument("--url", default=None,
                    help="HTTP URL at which out/pxe/ will be served, written into the boot configs "
                         "(default http://10.0.2.2:8000, the build host as qemu user networking shows it)")
@@ -195,7 +204,10 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING)
     try:
-        return args.func(args, BuildConfig())
+        config = BuildConfig()
+        if args.command in PROFILE_OUTPUTS:     # a profile's repositories, images and media
+            config = dataclasses.replace(config, out_dir=out_dir(config, args.profile))
+        return args.func(args, config)
     except XenhostBuildError as exc:
         print(f"build.py: error: {exc}", file=sys.stderr)
         return 2

@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 from buildlib.config import BuildConfig
+from buildlib.profiles import DEFAULT
 from iso import kiwi, media
 from packages.sources import tree_tarball
 
@@ -21,9 +22,11 @@ def package_name(image: str) -> str:
     return f"xenhost-{image}"
 
 
-def write_image_package(config: BuildConfig, image: str, dest: Path, mtime: int) -> Path:
-    """dest/xenhost-IMAGE/: IMAGE.kiwi, config.sh, kiwi's edit_*.sh hooks, root.tar.gz."""
-    settings = kiwi.image_settings()
+def write_image_package(config: BuildConfig, image: str, dest: Path, mtime: int,
+                        profile: str = DEFAULT) -> Path:
+    """dest/xenhost-IMAGE/: IMAGE.kiwi, config.sh, kiwi's edit_*.sh hooks, root.tar.gz; the
+    image installs the build profile's kernel, as the local build does."""
+    settings = kiwi.image_settings(profile)
     folder = dest / package_name(image)
     with tempfile.TemporaryDirectory(prefix=f"obs-{image}-") as tmp:
         # The local build's own description (files included), so the two differ only in their

@@ -122,7 +122,7 @@ def export_obs(config: BuildConfig, dest: Path, profile: str = DEFAULT,
             debsource.write_bundle(spec, sources, own, staging / "bundles" / name, folder)
         _write(images_dir, {**project_files(conf, project, "images"), MARKER: ""})
         mtime = max(s.changelog_time for s in specs.values())
-        made = [images.write_image_package(config, image, images_dir, mtime).name
+        made = [images.write_image_package(config, image, images_dir, mtime, profile).name
                 for image in images.IMAGES]
         for folder in (packages_dir, images_dir):
             if (dest / folder.name).exists():

@@ -18,14 +18,27 @@ import yaml
 from buildlib.config import BuildConfig
 from buildlib.errors import XenhostBuildError
 from buildlib.aptindex import package_closure
+from buildlib import profiles
+from buildlib.profiles import DEFAULT
 from buildlib.run import run
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 IMAGES_FILE = Path(__file__).resolve().parent / "images.yaml"
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
-def image_settings() -> dict:
-    return yaml.safe_load(IMAGES_FILE.read_text())
+def image_settings(profile: str = DEFAULT) -> dict:
+    """images.yaml, with the build profile's kernel (specs/profiles.yaml `kernel:`) added to the
+    packages of every image: images.yaml names no kernel, so one place says which one ships.
+    Both files are this checkout's, as the templates are (whatever specs a caller builds)."""
+    settings = yaml.safe_load(IMAGES_FILE.read_text())
+    kernel = profiles.kernel(BuildConfig(repo_root=REPO_ROOT), profile)
+    for entry in settings.values():
+        if isinstance(entry, dict) and "packages" in entry:
+            # Second, after the image's own package, where images.yaml listed it: the same
+            # config.xml as before for the default profile, so its cached images stay valid.
+            entry["packages"].insert(1, kernel)
+    return settings
 
 
 def kiwi_command() -> list[str]:

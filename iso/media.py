@@ -18,6 +18,7 @@ from buildlib.config import BuildConfig
 from buildlib.errors import XenhostBuildError
 from buildlib.run import run
 from buildlib.files import sha256_of, write_atomic
+from buildlib.profiles import DEFAULT
 
 from . import kiwi
 
@@ -109,11 +110,11 @@ def _copy_project_key(config: BuildConfig, description: Path) -> None:
     shutil.copy2(source, keyring)
 
 
-def build_dom0(config: BuildConfig, progress=print) -> Path:
+def build_dom0(config: BuildConfig, progress=print, profile: str = DEFAULT) -> Path:
     """The dom0 image: kiwi prepares the root (or incremental.py updates the last one); we pack it
     as zstd (the installer unpacks zstd several times faster than kiwi's xz, which matters on slow
     hosts and under emulation)."""
-    description = describe(config, kiwi.image_settings(), "dom0")
+    description = describe(config, kiwi.image_settings(profile), "dom0")
     root = kiwi.prepare_root(config, "dom0", description, config.logs_dir / "kiwi-dom0.log", progress)
     return _packed(root, root.parent / f"image-{PACK_ID}")
 
@@ -186,18 +187,19 @@ def _link_to_medium(description: Path) -> None:
         link.symlink_to(f"{LIVE_MEDIUM}/{ISO_DOM0_DIR}/{name}")
 
 
-def build_installer(config: BuildConfig, progress=print) -> Path:
+def build_installer(config: BuildConfig, progress=print, profile: str = DEFAULT) -> Path:
     """The installer's live ISO as kiwi builds it (no dom0 image in it): cached by its inputs."""
-    description = describe(config, kiwi.image_settings(), "installer")
+    description = describe(config, kiwi.image_settings(profile), "installer")
     return kiwi.build_image(config, "installer", description,
                             config.logs_dir / "kiwi-installer.log", progress)
 
 
-def build_iso(config: BuildConfig, progress=print) -> Path:
-    settings = kiwi.image_settings()
+def build_iso(config: BuildConfig, progress=print, profile: str = DEFAULT) -> Path:
+    """The ISO of a build profile (its kernel in both images), in config.out_dir / "iso"."""
+    settings = kiwi.image_settings(profile)
     pin_source_date_epoch(config)
-    dom0 = build_dom0(config, progress)
-    store = build_installer(config, progress)
+    dom0 = build_dom0(config, progress, profile)
+    store = build_installer(config, progress, profile)
     out = config.out_dir / "iso"
     out.mkdir(parents=True, exist_ok=True)
     final = out / f"xenhost-{settings['version']}-x86_64.iso"

@@ -30,6 +30,7 @@ from pathlib import Path
 import jinja2
 
 from buildlib import hosttools
+from buildlib.profiles import DEFAULT
 from buildlib.config import BuildConfig
 from buildlib.errors import XenhostBuildError
 from buildlib.files import sha256_of, write_atomic
@@ -264,12 +265,15 @@ def _up_to_date(target: Path, source: Path) -> bool:
 
 
 def build_pxe(config: BuildConfig, url: str | None = None, host_specs: list[str] = (),
-              default_answers: str | None = None, iso: Path | None = None, progress=print) -> Path:
-    """out/pxe/ from the ISO (built, or found cached, unless `iso` is given) and its dom0 image."""
+              default_answers: str | None = None, iso: Path | None = None, progress=print,
+              profile: str = DEFAULT) -> Path:
+    """out/pxe/ from the ISO (built, or found cached, unless `iso` is given) and its dom0 image,
+    both of the build profile (config.out_dir is the profile's)."""
     from .media import build_dom0, build_iso
     hosts = parse_hosts(list(host_specs))
     answers = Path(default_answers) if default_answers else None
     if answers and not answers.is_file():
         raise XenhostBuildError(f"--default-answers {answers}: no such file", "give an existing answer file")
-    iso = iso or build_iso(config, progress)
-    return build_tree(config, iso, build_dom0(config, progress), url or DEFAULT_URL, hosts, answers, progress=progress)
+    iso = iso or build_iso(config, progress, profile)
+    return build_tree(config, iso, build_dom0(config, progress, profile), url or DEFAULT_URL, hosts, answers,
+                      progress=progress)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from buildlib import hosttools
 from buildlib.config import BuildConfig
+from buildlib.profiles import DEFAULT
 from .pipeline import PackageBuilder
 
 SHARED = ("buildroots", "sources", "apt-src", "gnupg")
@@ -56,8 +57,10 @@ def explain(first: Path, second: Path) -> str:
     return done.stdout or done.stderr
 
 
-def _scratch_build(config: BuildConfig, names: list[str], tmp: Path, backend: str, progress):
-    builder = PackageBuilder(_scratch_config(config, tmp, set(names)), backend=backend, progress=progress)
+def _scratch_build(config: BuildConfig, names: list[str], tmp: Path, backend: str, progress,
+                   profile: str = DEFAULT):
+    builder = PackageBuilder(_scratch_config(config, tmp, set(names)), backend=backend, progress=progress,
+                             profile=profile)
     builder.run(only=set(names))
     return builder
 
@@ -74,16 +77,16 @@ def compare(name: str, before: dict[str, Path], after: dict[str, Path]) -> Compa
 
 
 def rebuild_and_compare(config: BuildConfig, names: list[str], backend: str = "chroot",
-                        progress=print, twice: bool = False) -> list[Comparison]:
+                        progress=print, twice: bool = False, profile: str = DEFAULT) -> list[Comparison]:
     """Build names again and compare with the shared cache's stored builds (made or reused by
     the build before), or with twice=True build them twice from scratch and compare those."""
     with tempfile.TemporaryDirectory(dir=config.cache("work"), prefix="reproduce-") as tmp:
         if twice:
-            reference = _scratch_build(config, names, Path(tmp) / "first", backend, progress)
+            reference = _scratch_build(config, names, Path(tmp) / "first", backend, progress, profile)
         else:
-            reference = PackageBuilder(config, backend=backend, progress=progress)
+            reference = PackageBuilder(config, backend=backend, progress=progress, profile=profile)
             reference.run(only=set(names))         # normally cached: locates the stored builds
-        again = _scratch_build(config, names, Path(tmp) / "again", backend, progress)
+        again = _scratch_build(config, names, Path(tmp) / "again", backend, progress, profile)
         return [compare(n, _stored_files(reference.stores[n]), _stored_files(again.stores[n]))
                 for n in names]
 
@@ -96,8 +99,9 @@ def main(argv=None) -> int:
     parser.add_argument("names", nargs="+")
     parser.add_argument("--twice", action="store_true", help="build twice from scratch")
     parser.add_argument("--json", help="write the result here")
+    parser.add_argument("--profile", default=DEFAULT, help="build profile (full: linux-dom0)")
     args = parser.parse_args(argv)
-    results = rebuild_and_compare(BuildConfig(), args.names, twice=args.twice)
+    results = rebuild_and_compare(BuildConfig(), args.names, twice=args.twice, profile=args.profile)
     for r in results:
         print(f"{r.name}: {'reproducible' if r.reproducible else 'DIFFERS'} "
               f"({len(r.identical)} identical, differing: {', '.join(r.differing) or 'none'})")

@@ -7,18 +7,27 @@ from pathlib import Path
 
 import pytest
 
+from buildlib.config import BuildConfig
+from buildlib.profiles import DEFAULT, kernel, out_dir
+
 REPO = Path(__file__).resolve().parents[1]
-RECORD = REPO / "out" / "iso" / "build.json"
+# The build profile whose outputs the slow and e2e tiers test (XENHOST_PROFILE=full: out/full/,
+# made by `./build.py iso --profile full`); the default profile's are in out/.
+PROFILE = os.environ.get("XENHOST_PROFILE", DEFAULT)
+OUT = out_dir(BuildConfig(), PROFILE)
+KERNEL = kernel(BuildConfig(), PROFILE)        # the kernel package its images ship
+BUILD_COMMAND = "./build.py iso" + ("" if PROFILE == DEFAULT else f" --profile {PROFILE}")
+RECORD = OUT / "iso" / "build.json"
 
 
 def built(name):
     """The path of a build output (iso, dom0_image, installer_packages, dom0_packages)."""
     if not RECORD.exists():
-        pytest.fail(f"no {RECORD.relative_to(REPO)}: run `./build.py iso` first (ci/e2e.sh does)")
+        pytest.fail(f"no {RECORD}: run `{BUILD_COMMAND}` first (ci/e2e.sh does)")
     path = json.loads(RECORD.read_text()).get(name)
     if not path or not os.path.exists(path):
-        pytest.fail(f"the build output {name} ({path}) named by {RECORD.relative_to(REPO)} is gone "
-                    f"(cache cleaned?): run `./build.py iso` again")
+        pytest.fail(f"the build output {name} ({path}) named by {RECORD} is gone "
+                    f"(cache cleaned?): run `{BUILD_COMMAND}` again")
     return Path(path)
 
 

@@ -9,8 +9,10 @@ missing=$(grep -E '^(CONFIG_|# CONFIG_.* is not set$)' "$fragment" | while IFS= 
     case $line in
         "# CONFIG_"*) option=${line#\# }; option=${option%% *}
                       # "not set" holds when the option is disabled or not offered at all.
-                      grep -q "^$option=" "$config" && echo "$line" ;;
-        *) grep -qxF "$line" "$config" || echo "$line" ;;
+                      # (if, not &&: a false last test would end the loop, and with set -e
+                      # the script, with status 1 and no message)
+                      if grep -q "^$option=" "$config"; then echo "$line"; fi ;;
+        *) if ! grep -qxF "$line" "$config"; then echo "$line"; fi ;;
     esac
 done)
 if [ -n "$missing" ]; then

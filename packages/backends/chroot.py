@@ -93,8 +93,12 @@ class ChrootBackend(Backend):
             shutil.copy2(request.srpm, root / "build")
             # --nodeps: rpm's database is empty on Debian; the BuildRequires were satisfied by
             # installing their Debian names (and our .debs) into this root.
+            # `times` after rpmbuild: the build's CPU time (user, system) in its log. The sandbox's
+            # own PID namespace keeps it from the caller's rusage (/usr/bin/time sees none of it).
             run(_sandbox(root, request, [
-                "rpmbuild", "--rebuild", "--nodeps", "--define", "_topdir /build/rpmbuild",
+                "sh", "-c", 'rpmbuild "$@"; status=$?; echo "CPU time (user system: the shell, then '
+                            'rpmbuild and its children):"; times; exit $status', "rpmbuild",
+                "--rebuild", "--nodeps", "--define", "_topdir /build/rpmbuild",
                 *rpmbuild_defines(),
                 f"/build/{request.srpm.name}"]),
                 log_file=request.log,

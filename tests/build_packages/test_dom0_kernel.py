@@ -22,10 +22,15 @@ from packages.specs import parse_spec
 pytestmark = pytest.mark.slow
 
 RELEASE = "6.1.176-xenhost"
-BACKENDS = ("xenfs", "xen-blkback", "xen-netback", "xen-gntdev", "xen-evtchn", "xen-privcmd")
-DRIVERS = ("bridge", "8021q", "dm-mod", "virtio_net", "e1000e", "igb", "ixgbe", "i40e", "bnxt_en",
-           "tg3", "ahci", "nvme", "megaraid_sas", "mpt3sas", "virtio_blk", "squashfs", "overlay",
-           "isofs", "vfat")
+BACKENDS = ("xenfs", "xen-blkback", "xen-netback", "xen-gntdev", "xen-evtchn", "xen-privcmd",
+            "xen-pciback")
+# The families the trimmed config keeps (README "Dom0 kernel"): server NICs and HBAs, LVM/md/
+# multipath/iSCSI, vfio, bridging and bonding, and what the installer's live boot mounts.
+DRIVERS = ("bridge", "8021q", "bonding", "dm-mod", "dm-multipath", "raid456", "iscsi_tcp",
+           "virtio_net", "e1000e", "igb", "ixgbe", "i40e", "ice", "bnx2x", "bnxt_en", "tg3",
+           "mlx4_en", "mlx5_core", "r8169", "ahci", "nvme", "megaraid_sas", "mpt3sas", "aacraid",
+           "hpsa", "smartpqi", "virtio_blk", "usb-storage", "vfio-pci", "squashfs", "overlay",
+           "isofs", "udf", "sr_mod", "loop", "vfat")
 
 INIT = """#!/bin/busybox sh
 /bin/busybox --install -s /bin

@@ -6,20 +6,20 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from build_outputs import BUILD_COMMAND, OUT
 
 
 @pytest.fixture(scope="session")
 def iso_path() -> Path:
-    found = sorted((REPO / "out" / "iso").glob("xenhost-*-x86_64.iso"))
+    found = sorted((OUT / "iso").glob("xenhost-*-x86_64.iso"))
     if not found:
-        pytest.fail("no ISO in out/iso: build it first with ./build.py iso (ci/e2e.sh does)")
+        pytest.fail(f"no ISO in {OUT / 'iso'}: build it first with {BUILD_COMMAND} (ci/e2e.sh does)")
     return found[-1]
 
 
 @pytest.fixture
 def e2e_dir(request) -> Path:
-    path = REPO / "out" / "e2e" / request.node.name
+    path = OUT / "e2e" / request.node.name     # a profile's runs beside its ISO
     path.mkdir(parents=True, exist_ok=True)
     for old in path.glob("*"):
         old.unlink()

@@ -14,12 +14,13 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from build_outputs import OUT
 from ci import pxeboot
 from ci.qemu import VM, VMSpec, create_disk
 
 pytestmark = pytest.mark.e2e
 REPO = Path(__file__).resolve().parents[2]
-TREE = REPO / "out" / "pxe"
+TREE = OUT / "pxe"                # the build profile's (tests/build_outputs.py)
 PASSWORD = "xenhost-e2e"
 ANSWERS = """\
 version: 1
@@ -36,7 +37,7 @@ atexit: reboot
 def pxe_dir(request) -> Path:
     if not (TREE / "tree.json").exists():
         pytest.fail("no PXE tree in out/pxe: build it first with ./build.py pxe (./build.py iso writes it too)")
-    path = REPO / "out" / "e2e" / request.node.name
+    path = OUT / "e2e" / request.node.name
     if path.exists():
         shutil.rmtree(path)
     path.mkdir(parents=True)

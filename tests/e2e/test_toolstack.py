@@ -18,6 +18,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from build_outputs import OUT
 from ci import isoboot
 from ci.qemu import VM, VMSpec, create_disk
 
@@ -31,7 +32,7 @@ BANNER = r"xenhost-minimal-guest: booted \(kernel [^,]+, 1 vCPU"
 @pytest.fixture(scope="module")
 def installed_disk(iso_path):
     """A disk the ISO was installed on (first boot not yet run on it), kept between runs."""
-    folder = Path(__file__).resolve().parents[2] / "out" / "e2e" / "toolstack-disk"
+    folder = OUT / "e2e" / "toolstack-disk"
     pristine = folder / "installed.qcow2"
     if pristine.exists() and pristine.stat().st_mtime > iso_path.stat().st_mtime:
         return pristine
