@@ -135,6 +135,7 @@ def install_run(iso: Path, work: Path, pbp: bool) -> dict:
                 raise SystemExit(f"the installer failed; serial log: {vm.log_path}")
             if pbp:
                 figures.update(installer_shell(vm))
+                print(f"(so far: {vm.phases}; {figures})", flush=True)
                 seconds = package_by_package.run_in_vm(vm, url, PROMPT)
                 print(f"(so far: {vm.phases}; mmdebstrap {seconds} s)", flush=True)   # kept if a later phase fails
                 vm.send_line("systemctl --force reboot")        # what atexit=reboot runs
