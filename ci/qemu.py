@@ -150,6 +150,28 @@ class VM:
         return "\n".join(text.splitlines()[-lines:])
 
 
+def free_port() -> int:
+    """A free loopback TCP port for a hostfwd rule."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def ssh_banner(port, timeout=120):
+    """The SSH server's first line through qemu's forward, once the guest answers."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+                line = s.recv(64)
+                if line.startswith(b"SSH-"):
+                    return line.decode(errors="replace").strip()
+        except OSError:
+            pass
+        time.sleep(3)
+    return None
+
+
 def screendump(monitor: Path, dest_png: Path, timeout: float = 30) -> Path:
     """The VM's VGA screen as a PNG: qemu's `screendump` (binary PPM) over the monitor socket,
     converted here (zlib + struct: no imaging library needed on the build host)."""

@@ -103,3 +103,54 @@ def test_undo_on_an_appliance_keeps_the_installers_boot_file(tmp_path):
     out = io.StringIO()
     assert main(["--root", str(tmp_path), "--undo"], runner=make_runner(), out=out, live=True) == 0
     assert (tmp_path / "etc/default/grub.d/50-xenhost-install.cfg").exists() and "nothing to undo" in out.getvalue()
+
+
+def test_debian_installer_dhcp_is_kept_as_dhcp():
+    """dhclient (ifupdown's `inet dhcp`, Debian's default) adds a plain route, no `proto dhcp`: the
+    stanza or the address's lease lifetime say it is DHCP, not a static address to copy."""
+    runner = make_runner()
+    runner.respond(("ip", "-4", "route", "show", "default"), "default via 10.0.2.2 dev enp0s4\n")
+    runner.respond(("ip", "-4", "-o", "addr", "show", "dev", "enp0s4"),
+                   "2: enp0s4    inet 10.0.2.15/24 brd 10.0.2.255 scope global enp0s4\n")
+    assert debian.uplink(runner, INTERFACES) == {"interface": "enp0s4", "mode": "dhcp"}
+    runner.respond(("ip", "-4", "-o", "addr", "show", "dev", "enp0s4"),
+                   "2: enp0s4    inet 10.0.2.15/24 brd 10.0.2.255 scope global dynamic enp0s4\n")
+    assert debian.uplink(runner, "") == {"interface": "enp0s4", "mode": "dhcp"}
+    assert debian.ifupdown_method(INTERFACES, "enp0s4") == "dhcp" and debian.ifupdown_method(INTERFACES, "x") is None
+
+
+def test_a_serial_console_debian_gets_xen_on_that_port_and_dom0_on_hvc0(tmp_path):
+    from xenhost_firstboot.wizard.facts import debian_console
+    (tmp_path / "cmdline").write_text("BOOT_IMAGE=/boot/vmlinuz root=UUID=x ro console=ttyS0,115200 quiet\n")
+    (tmp_path / "active").write_text("tty0 ttyS0\n")
+    serial = debian_console(tmp_path / "cmdline", tmp_path / "active")
+    assert serial == (0, 115200)
+    text = debian.boot_text(4 * GiB, 2, serial)
+    assert "console=com1,vga com1=115200,8n1" in text and "console=hvc0" in text
+    (tmp_path / "active").write_text("tty0\n")
+    assert debian_console(tmp_path / "cmdline", tmp_path / "active") is None
+    assert "console=" not in debian.boot_text(4 * GiB, 2, None)
+
+
+def test_unattended_on_debian_keeps_what_the_file_leaves_out(tmp_path):
+    """An answer file with only a local SR: the bridge still takes over the uplink and the host
+    keeps its name, so the boot into Xen finds nothing undecided (no wizard on the console)."""
+    root = tmp_path
+    write(root, "etc/network/interfaces", INTERFACES)
+    write(root, "dev/vdb", "")
+    answers = write(root, "answers.yaml", "version: 1\ndisk: {guest: [/dev/vdb]}\nstorage: {type: lvm}\n")
+    runner = make_runner()
+    runner.respond(("ip", "-4", "route", "show", "default"), "default via 10.0.2.2 dev enp0s4\n")
+    runner.respond(("hostname",), "deb12\n")
+    runner.respond(("pvs",), (5, "", "not a PV"))
+    runner.respond(("vgs",), (5, "", "no VG"))
+    facts = Facts(nics=list(NICS), free_disks=list(FREE),
+                  debian=SimpleNamespace(ram_bytes=4 * GiB, cpus=2, serial=(0, 115200)))
+    out = io.StringIO()
+    assert main(["--root", str(root), "--answers", answers], runner=runner, facts=facts, out=out, live=True,
+                lease_wait=0) == 0, out.getvalue()
+    data = read(root, "etc/xenhost/firstboot.yaml")
+    assert "hostname: deb12" in data and "mode: dhcp" in data and "/dev/vdb" in data
+    assert "#xenhost-setup# iface enp0s4 inet dhcp" in read(root, "etc/network/interfaces")
+    assert "console=com1,vga" in read(root, "etc/default/grub.d/50-xenhost-install.cfg")
+    assert any(c[:2] == ["xe", "sr-create"] for c in runner.calls)

@@ -76,13 +76,13 @@ def test_progress_advances_through_all_tasks_then_done(flow):
     u = flow(FakeCommands())
     frames = u.rec.frames
     # start + done per task, then the done screen, recorded again when the check's post returns
-    assert len(frames) == 2 * 20 + 2 and frames[-1] == frames[-2]
-    for n in range(1, 21):
-        assert any("Now: [%2d/20]" % n in f for f in frames)
-    assert "Now: [ 1/20] Wiping old signatures on /dev/vda" in frames[0] and " 0 %" in frames[0]
-    assert "[ 1/20] Wiping old signatures on /dev/vda  done" in frames[1]
-    assert "100 %" in frames[-3] and "[20/20] Unmounting target  done" in frames[-3]
-    assert "... %d more" % (20 - FINISHED_SHOWN) in frames[-3]     # the finished list is capped to fit 80x24
+    assert len(frames) == 2 * 19 + 2 and frames[-1] == frames[-2]
+    for n in range(1, 20):
+        assert any("Now: [%2d/19]" % n in f for f in frames)
+    assert "Now: [ 1/19] Wiping old signatures on /dev/vda" in frames[0] and " 0 %" in frames[0]
+    assert "[ 1/19] Wiping old signatures on /dev/vda  done" in frames[1]
+    assert "100 %" in frames[-3] and "[19/19] Unmounting target  done" in frames[-3]
+    assert "... %d more" % (19 - FINISHED_SHOWN) in frames[-3]     # the finished list is capped to fit 80x24
     assert u.phase == "done" and isinstance(u.screen, DoneScreen) and u.error is None
     text = screen_text(u)
     assert "Installation complete" in text and "Reboot" in text and "Power off" in text and "Shell" in text
@@ -105,7 +105,7 @@ def test_failure_screen_no_reboot(flow):
     u = flow(FakeCommands(fail_on="mkfs.ext4"))
     assert u.phase == "failed" and isinstance(u.screen, FailedScreen)
     text = screen_text(u)
-    assert "Installation FAILED at step [ 3/20] Creating filesystems" in text
+    assert "Installation FAILED at step [ 3/19] Creating filesystems" in text
     assert "simulated failure" in text and "/tmp/xenhost-installer.log" in text
     assert "Reboot" not in text and "Shell" in text and "Power off" in text
     assert not any(c[0] in ("systemctl", "reboot") for c in u.commands.calls)

@@ -67,6 +67,9 @@ def test_command_sequence(run, target, image):
     assert "chroot %s grub-install --target=i386-pc --modules=part_gpt /dev/vda" % target in calls
     assert ("chroot %s grub-install --target=x86_64-efi --modules=part_gpt --efi-directory=/boot/efi --removable "
             "--no-nvram" % target) in calls
+    # the two grub-installs run at once: grubenv exists before either (each would create it by rename)
+    editenv = calls.index("chroot %s grub-editenv /boot/grub/grubenv create" % target)
+    assert all(editenv < i for i, c in enumerate(calls) if "grub-install" in c)
     assert calls.index("udevadm settle", calls.index("mkswap -L xenhost-swap /dev/vda6")) < calls.index(
         "chroot %s grub-script-check /boot/grub/grub.cfg.new" % target)         # the root is formatted before its UUID goes into grub.cfg
     mounts = [c.split()[-1] for c in calls if c.startswith("mount ")]
@@ -94,14 +97,14 @@ def test_stale_raid_lvm_and_guest_disks_wiped_unchosen_untouched(image, host, ta
     assert calls[:len(wipe)] == wipe
     assert calls[len(wipe)].startswith("sgdisk --zap-all /dev/vda")     # partitioning only after every wipe
     assert not [c for c in calls if "vdc" in c or "keep" in c]
-    assert out.getvalue().splitlines()[1].startswith("[ 2/21] Wiping guest disks /dev/vdb ... done")
+    assert out.getvalue().splitlines()[1].startswith("[ 2/20] Wiping guest disks /dev/vdb ... done")
 
 
 def test_progress_lines(run):
     lines = run().out.splitlines()
-    assert len(lines) == 20
-    assert lines[0] == "[ 1/20] Wiping old signatures on /dev/vda ... done (0.5s)"
-    assert lines[-1] == "[20/20] Unmounting target ... done (0.5s)"
+    assert len(lines) == 19
+    assert lines[0] == "[ 1/19] Wiping old signatures on /dev/vda ... done (0.5s)"
+    assert lines[-1] == "[19/19] Unmounting target ... done (0.5s)"
 
 
 def test_target_files(run, target):
@@ -133,9 +136,9 @@ def test_no_password_or_hash_in_logs_or_output(run, target, caplog):
 
 
 def test_failure_unmounts_and_saves_log(run, target):
-    with pytest.raises(CommandFailed, match="grub-install"):
+    with pytest.raises(CommandFailed, match="grub-editenv"):
         run(FakeCommands(fail_on="chroot"))
-    assert run.out.splitlines()[-1].endswith("Installing GRUB for BIOS ... FAILED")
+    assert run.out.splitlines()[-1].endswith("Installing GRUB for BIOS and UEFI ... FAILED")
     calls = [" ".join(c) for c in run.commands.calls]
     assert calls[-1] == "umount %s" % target and "grub-script-check" not in " ".join(calls)
     assert os.path.exists(os.path.join(target, "var/log/installer/install.log"))

@@ -141,7 +141,7 @@ def test_upgrade_sequence(run_mode, target, tmp_path, image):
     shadow = open(os.path.join(target, "etc/shadow")).read()
     assert shadow.startswith("root:$6$old$hash:") and "admin" not in shadow and "daemon:*:" in shadow
     assert open(os.path.join(target, "var/lib/xenhost/installer/upgrade.log")).read() == "log line\n"
-    assert out.splitlines()[0].startswith("[ 1/13] Backing up xenhost 0.1 to the backup partition ... done")
+    assert out.splitlines()[0].startswith("[ 1/12] Backing up xenhost 0.1 to the backup partition ... done")
     # the backup was marked as the only good copy before the root was re-made, and unmarked at the end
     assert watch.marker_at_remake is True and not os.path.exists(tmp_path / "backup" / UNFINISHED_MARKER)
     assert "Clearing the unfinished-upgrade marker ... done" in out.splitlines()[-2]

@@ -153,7 +153,7 @@ def apply(root, runner, data, answers, pending, facts, *, live=True, say=print, 
     if "local-sr" in pending and new.get("storage", {}).get("local-sr"):
         tasks.append(Task("local storage", create_local_sr, 10, ("vgcreate", "lvcreate", "mkfs.ext4")))
     if facts.debian:
-        tasks.append(Task("Xen boot", lambda c: debian.configure_boot(c, facts.debian.ram_bytes, facts.debian.cpus),
+        tasks.append(Task("Xen boot", lambda c: debian.configure_boot(c, facts.debian),
                           2, ("update-grub",)))
     tasks.append(Task("wizard done", lambda c: write_pending(c.root, []), 1))
 

@@ -12,6 +12,7 @@ from xenhost_common.runner import Runner
 
 from ..context import Context
 from ..config import from_data
+from ..files import read_text
 from . import apply as applymod
 from . import debian
 from .answers import from_firstboot
@@ -34,11 +35,11 @@ def load_data(root):
     return contract.load(data_path(root)) if os.path.exists(data_path(root)) else dict(NO_DATA)
 
 
-def defaults(data, facts, runner):
+def defaults(data, facts, runner, root="/"):
     """The screens' starting answers: the data's; on plain Debian the running uplink and name."""
     answers = from_firstboot(data)
     if facts.debian:
-        answers["network"] = debian.uplink(runner)
+        answers["network"] = debian.uplink(runner, read_text(os.path.join(root, debian.IFUPDOWN.lstrip("/"))))
         answers["hostname"] = runner.run(["hostname"], check=False).stdout.strip() or "xenhost"
     return answers
 
@@ -82,14 +83,20 @@ def main(argv=None, *, runner=None, facts=None, ask=None, out=None, live=None, l
         def apply_fn(answers, pending):
             applymod.apply(root, runner, data, answers, pending, facts, live=live, say=say, lease_wait=lease_wait)
         if args.answers:
-            apply_fn(*from_answer_file(args.answers))
+            answers, sections = from_answer_file(args.answers)
+            if facts.debian:
+                # what the file leaves out keeps the machine as it is (its uplink, its name, no
+                # SR), so the boot into Xen finds nothing undecided and shows no wizard
+                answers = dict(defaults(data, facts, runner, root), **answers)
+                sections = [s for s in SECTIONS if s in {*sections, *DEBIAN_SECTIONS}]
+            apply_fn(answers, sections)
         else:
             rerun = DEBIAN_SECTIONS if facts.debian else RERUN_SECTIONS
             pending = shown(read_pending(root) if args.first_boot else (args.ask or rerun))
             if not pending:
                 say("nothing left undecided")
                 return 0
-            if ask_until_applied(ask, facts, defaults(data, facts, runner), pending, say, apply_fn) is None:
+            if ask_until_applied(ask, facts, defaults(data, facts, runner, root), pending, say, apply_fn) is None:
                 say("left for later: run xenhost-setup as root on the console to finish")
                 return 0
     except XenhostError as e:

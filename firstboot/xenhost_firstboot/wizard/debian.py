@@ -32,18 +32,32 @@ def under_xen(root="/"):
     return "control_d" in caps
 
 
-def uplink(runner):
-    """The network answers that keep the current address: the default route's NIC and mode."""
+def ifupdown_method(text, nic):
+    """The method of nic's `iface NIC inet METHOD` stanza in /etc/network/interfaces text, or None."""
+    for line in (text or "").splitlines():
+        words = line.split()
+        if words[:3] == ["iface", nic, "inet"] and len(words) > 3:
+            return words[3]
+    return None
+
+
+def uplink(runner, interfaces_text=None):
+    """The network answers that keep the current address: the default route's NIC and mode.
+    DHCP is recognised by networkd's `proto dhcp` route, a `dynamic` address (lease lifetime), or
+    ifupdown's `inet dhcp` stanza: Debian's installer default, whose dhclient adds a plain route."""
     route = runner.run(["ip", "-4", "route", "show", "default"], check=False).stdout.split()
     if "dev" not in route:
         return {"mode": "dhcp"}
     nic = route[route.index("dev") + 1]
-    if "proto" in route and route[route.index("proto") + 1] == "dhcp":
+    if "proto" in route and route[route.index("proto") + 1] == "dhcp" or \
+            ifupdown_method(interfaces_text, nic) == "dhcp":
         return {"interface": nic, "mode": "dhcp"}
     address = None
     for line in runner.run(["ip", "-4", "-o", "addr", "show", "dev", nic], check=False).lines():
         words = line.split()
         if "inet" in words:
+            if "dynamic" in words:
+                return {"interface": nic, "mode": "dhcp"}
             address = words[words.index("inet") + 1]
             break
     network = {"interface": nic, "mode": "static" if address else "dhcp"}
@@ -88,8 +102,10 @@ def boot_text(ram_bytes, cpus, serial=None):
     return grub_defaults_text(plan, host).replace("xenhost-installer", "xenhost-setup")
 
 
-def configure_boot(ctx, ram_bytes, cpus):
-    changed = write_if_changed(ctx.path(BOOT_FILE), boot_text(ram_bytes, cpus))
+def configure_boot(ctx, machine):
+    """machine: ram_bytes, cpus and serial ((port, baud) of a serial console, or None)."""
+    changed = write_if_changed(ctx.path(BOOT_FILE),
+                               boot_text(machine.ram_bytes, machine.cpus, getattr(machine, "serial", None)))
     if ctx.live:
         ctx.runner.run(["update-grub"])
     mem = re.search(r"dom0_mem=(\d+M)", read_text(ctx.path(BOOT_FILE))).group(1)

@@ -1,5 +1,6 @@
 """Bootloader tasks: GRUB for BIOS (i386-pc) and UEFI (removable path, no NVRAM writes)."""
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 from xenhost_common.files import write_atomic
 
@@ -33,6 +34,19 @@ def grub_install_efi(ctx):
     # may run under BIOS, and NVRAM writes from a live system are unreliable
     ctx.commands.run(["grub-install", "--target=x86_64-efi", PRELOAD, "--efi-directory=/boot/efi", "--removable",
                       "--no-nvram"], chroot=ctx.target)
+
+
+def grub_install_both(ctx):
+    """BIOS and UEFI GRUB at once: each grub-install is one CPU-bound process (~6 s each under
+    emulation, one after the other) writing its own platform folder and boot code. What both write
+    is the same: fonts and locales (identical bytes) and grubenv, which each creates through
+    grubenv.new + rename when it is missing: made first here so that neither does."""
+    if not os.path.exists(ctx.path("boot/grub/grubenv")):
+        ctx.commands.run(["grub-editenv", "/boot/grub/grubenv", "create"], chroot=ctx.target)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        done = [pool.submit(install, ctx) for install in (grub_install_bios, grub_install_efi)]
+    for future in done:
+        future.result()             # the first failure (BIOS before UEFI) is the task's error
 
 
 def update_grub(ctx):

@@ -1,7 +1,8 @@
 """The declared install sequence: each task's text, function, weight and the programs it runs.
 
 Weights are roughly seconds under emulation (the e2e install log, 2026-12-01: extracting the dom0
-image 47 s, each GRUB install 10-14 s, everything else about a second), and the progress bar says so.
+image 47 s, each GRUB install 10-14 s
+(both now run at once), everything else about a second), and the progress bar says so.
 `programs` are the installer environment's programs a task runs (those run inside the target's
 chroot come from the dom0 image): preflight checks every declared program before any write, and a
 slow-tier test checks that the built installer image ships each of them.
@@ -35,8 +36,7 @@ def build_tasks(plan):
         Task("Setting time zone %s" % plan.timezone, regional.write_timezone, 0.5),
         Task("Setting NTP servers (%s)" % (", ".join(plan.ntp_servers) or "Debian's pool"), regional.write_ntp, 0.5),
         Task("Writing boot options", bootloader.write_grub_defaults, 0.5),
-        Task("Installing GRUB for BIOS", bootloader.grub_install_bios, 10, ("chroot",)),
-        Task("Installing GRUB for UEFI", bootloader.grub_install_efi, 10, ("chroot",)),
+        Task("Installing GRUB for BIOS and UEFI", bootloader.grub_install_both, 10, ("chroot",)),
         Task("Generating GRUB configuration", bootloader.update_grub, 1, ("chroot",)),
         Task("Writing first-boot data", firstboot.write_firstboot, 1, ("sfdisk",)),
         Task("Saving installer log", configure.save_logs, 1),

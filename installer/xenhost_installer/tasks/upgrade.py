@@ -185,8 +185,7 @@ def _bootloader(configure=()):
         Task("Mounting EFI system partition", storage.mount_esp, 1, ("mount",)),
         Task("Preparing chroot", bootloader.bind_mounts, 1, ("chroot", "mount", "umount")),
         *configure,
-        Task("Installing GRUB for BIOS", bootloader.grub_install_bios, 10, ("chroot",)),
-        Task("Installing GRUB for UEFI", bootloader.grub_install_efi, 10, ("chroot",)),
+        Task("Installing GRUB for BIOS and UEFI", bootloader.grub_install_both, 10, ("chroot",)),
         Task("Generating GRUB configuration", bootloader.update_grub, 1, ("chroot",)),
         Task("Saving installer log", save_log, 1),
     ]

@@ -30,6 +30,12 @@ if ! cmp -s "$keymaps/list" "$keymaps/list.compiled"; then
     setupcon --force --save-only
     cp "$keymaps/list" "$keymaps/list.compiled"
 fi
+# Our Python byte-compiled once here: Debian's packages get theirs from py3compile, ours had
+# none, so every first boot (and every xe) compiled the modules again under emulation.
+# checked-hash: a .pyc is used only while its source has the same hash (mtime and size say too
+# little when dpkg -i replaces a file dated SOURCE_DATE_EPOCH); -f: every run rewrites them all;
+# PYTHONHASHSEED: the same .pyc bytes every build.
+PYTHONHASHSEED=0 python3 -m compileall -q -f --invalidation-mode checked-hash /usr/lib/xenhost/python
 rm -rf /usr/lib/xenhost-build
 # The image is written as is to every host: keep it small.
 apt-get clean

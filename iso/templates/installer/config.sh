@@ -12,6 +12,13 @@ rm -f /var/lib/dbus/machine-id
 echo xenhost-installer > /etc/hostname
 # What images.yaml leaves out (unused kernel modules, docs, translations).
 /usr/lib/xenhost-build/exclude.sh
+# Our Python byte-compiled once here: Debian's packages get theirs from py3compile, ours had
+# none, so every installer boot (its root is rebuilt in RAM) compiled them again under
+# emulation.
+# checked-hash: a .pyc is used only while its source has the same hash (mtime and size say too
+# little when dpkg -i replaces a file dated SOURCE_DATE_EPOCH); -f: every run rewrites them all;
+# PYTHONHASHSEED: the same .pyc bytes every build.
+PYTHONHASHSEED=0 python3 -m compileall -q -f --invalidation-mode checked-hash /usr/lib/xenhost/python
 rm -rf /usr/lib/xenhost-build
 # The initrd Debian's dracut hook made: the live system is booted by the one kiwi builds for the ISO.
 rm -f /boot/initrd.img-*
