@@ -189,11 +189,16 @@ def main() -> int:
             figures.update(install_run(args.iso, work, not args.no_package_by_package))
         finally:
             lock.close()
-    if not args.no_qemu:
-        (work / "figures.json").write_text(json.dumps(figures, indent=2) + "\n")
+    report(figures, work / "figures.json" if not args.no_qemu else None)
+    return 0
+
+
+def report(figures: dict, json_path: Path | None) -> None:
+    """Print the figures one per line (and keep them as JSON for later comparison)."""
+    if json_path:
+        json_path.write_text(json.dumps(figures, indent=2) + "\n")
     for name, value in figures.items():
         print(f"{name:<76} {value:10.1f}")
-    return 0
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ screen Enter picks Reboot (the default), and the figure is the time from that ke
 """
 import argparse
 import fcntl
-import json
 import re
 import shutil
 import sys
@@ -25,7 +24,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from ci import isoboot  # noqa: E402
-from ci.bench_install import ANSWERS, QEMU_LOCK, serve  # noqa: E402
+from ci.bench_install import ANSWERS, QEMU_LOCK, report, serve  # noqa: E402
 from ci.qemu import VM, VMSpec, create_disk  # noqa: E402
 from ci.serialscreen import SerialScreen  # noqa: E402
 
@@ -79,9 +78,7 @@ def main() -> int:
         finally:
             server.shutdown()
     figures = {"interactive install: Reboot pressed to firmware (s), goal <= 30": seconds}
-    (work / "figures.json").write_text(json.dumps(figures, indent=2) + "\n")
-    for name, value in figures.items():
-        print(f"{name:<76} {value:10.1f}")
+    report(figures, work / "figures.json")
     return 0
 
 
