@@ -72,7 +72,7 @@ def run_in_vm(vm, url: str, prompt: str) -> float:
     """In the installer VM's root shell: the package-by-package install; its seconds."""
     vm.send_line(f"python3 -c \"import urllib.request as u; u.urlretrieve('{url}/pbp.sh', '/tmp/pbp.sh')\" "
                  "&& bash /tmp/pbp.sh")
-    vm.expect_phase("package-by-package install", DONE, 5400)
+    vm.expect_phase("package-by-package install", DONE.pattern, 5400)   # str: pexpect makes it bytes
     match = vm.child.match
     if not match.group(2):
         raise SystemExit(f"mmdebstrap failed in the VM; serial log: {vm.log_path}\n{vm.tail(30)}")
