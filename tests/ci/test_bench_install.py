@@ -45,3 +45,25 @@ def test_a_package_in_no_cache_names_itself(tmp_path):
     manifest.write_text("xh-bench-missing|9.9|all\n")
     with pytest.raises(SystemExit, match=r"xh-bench-missing_9\.9_all\.deb is in no cache.*run ./build.py iso"):
         package_by_package.package_repo(manifest, tmp_path / "pool", tmp_path / "repo")
+
+
+def test_patterns_match_in_a_bytes_mode_vm_console():
+    """The VM's pexpect child is in bytes mode: a compiled str regex raised TypeError there."""
+    import pexpect
+    line = "Startup finished in 4.4s (kernel) + 17.3s (initrd) + 32.7s (userspace) = 54.4s; PBP-SECONDS 812"
+    child = pexpect.spawn("echo", [line])
+    child.expect(bench_install.STARTUP.pattern, timeout=10)
+    assert b"(userspace)" in child.match.group(1)
+    child.expect(package_by_package.DONE.pattern, timeout=10)
+    assert float(child.match.group(2)) == 812
+
+
+def test_reboot_bench_answers_leave_only_ntp_to_the_screens():
+    """A section missing from the answers is asked as well: the benchmark's file gives the rest."""
+    import yaml
+    from ci import bench_reboot
+    from xenhost_installer.answers import validation
+    from xenhost_installer.ui.flow import sections_to_ask
+    answers = yaml.safe_load(bench_install.ANSWERS.read_text() + bench_reboot.ANSWERED)
+    assert validation.problems(answers) == []
+    assert sections_to_ask(answers) == {"ntp"}
