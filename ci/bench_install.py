@@ -12,7 +12,9 @@
   seconds as the installer prints them; then, in the same VM before it reboots (atexit=shell),
   the same package set (the dom0 image's manifest, exact versions) installed package by package
   by mmdebstrap, the way Debian's installers work, from a repository of those .debs served by
-  this host, onto the disk's empty backup partition; and the ratio of the two (goal >= 4).
+  this host, onto the disk's empty backup partition; and the ratio of the two (goal >= 4);
+- PXE power-on to dom0 login (goal <= 240) as the last PXE e2e runs measured it (read from
+  out/e2e, dated; this script starts no PXE VM). Reboot after an interactive install: ci/bench_reboot.py.
 """
 import argparse
 import functools
@@ -33,7 +35,7 @@ import pexpect
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from ci import isoboot, package_by_package  # noqa: E402
+from ci import isoboot, package_by_package, pxe_figures  # noqa: E402
 from ci.qemu import VM, VMSpec, create_disk  # noqa: E402
 
 MiB = 2 ** 20
@@ -165,6 +167,20 @@ def install_run(iso: Path, work: Path, pbp: bool) -> dict:
     return figures
 
 
+def pxe_e2e_figures() -> dict:
+    """PXE power-on to dom0 login from the last PXE e2e runs (tests/e2e/test_pxe_install.py writes
+    them; this script runs no PXE VM), labelled with the run's date."""
+    figures = {}
+    for path in pxe_figures.runs():
+        data = json.loads(path.read_text())
+        when = time.strftime("%Y-%m-%d %H:%M", time.gmtime(path.stat().st_mtime))
+        figures[f"PXE {data['firmware']} e2e of {when}: power-on to dom0 login (s), goal <= 240"] = \
+            pxe_figures.to_login(data["phases"])
+    if not figures:
+        print("(no PXE figures: run .venv/bin/python -m pytest -m e2e tests/e2e/test_pxe_install.py)", flush=True)
+    return figures
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--iso", type=Path, default=REPO / "out" / "iso" / "xenhost-0.1-x86_64.iso")
@@ -180,6 +196,7 @@ def main() -> int:
     if not args.iso.exists():
         raise SystemExit(f"no ISO at {args.iso}: run ./build.py iso")
     figures.update(iso_sizes(args.iso))
+    figures.update(pxe_e2e_figures())
     if not args.no_qemu:
         work = REPO / "out" / "bench"
         shutil.rmtree(work, ignore_errors=True)

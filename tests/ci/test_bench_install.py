@@ -67,3 +67,10 @@ def test_reboot_bench_answers_leave_only_ntp_to_the_screens():
     answers = yaml.safe_load(bench_install.ANSWERS.read_text() + bench_reboot.ANSWERED)
     assert validation.problems(answers) == []
     assert sections_to_ask(answers) == {"ntp"}
+
+
+def test_pxe_power_on_to_login_stops_at_the_login_prompt():
+    from ci import pxe_figures
+    phases = {"firmware, DHCP, TFTP": 5.0, "install": 40.0, "first boot": 70.0, "dom0 ready": 4.0,
+              "login": 0.7, "toolstack": 3.6, "power off": 11.7}
+    assert pxe_figures.to_login(phases) == 119.0
