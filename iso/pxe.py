@@ -5,8 +5,10 @@ served by TFTP (the loaders and their small configs) and by any static HTTP serv
   lpxelinux.0, ldlinux.c32  pxelinux for BIOS (HTTP-capable); pxelinux.cfg/default
   grubx64.efi               GRUB netboot for UEFI (grub-mkimage, net modules); grub/grub.cfg
   installer-kernel, installer-initrd   the ISO's own kernel and kiwi/dracut initrd
-  pxe-root-hook.cpio        a second initrd: a dracut hook that loop-attaches the ISO (below)
-  installer-root.cpio       the installer's root: the ISO itself, as a third initrd
+  pxe-root-hook.cpio        a second initrd: a dracut hook that loop-attaches the root ISO (below)
+  installer-root.cpio       the installer's root as a third initrd: an ISO with the ISO's label
+                            and only its LiveOS/squashfs.img (kernel, initrd and dom0 image come
+                            by HTTP already: inside the root they were 240 MiB fetched for nothing)
   dom0.tar.zst              the dom0 image the installer fetches with image_url= and verifies
   SHA256SUMS, SHA256SUMS.sig  every file above, signed with the project key (buildlib.signing)
   answers/                  per-host answer files by MAC (--host MAC=FILE), default.yaml
@@ -14,9 +16,9 @@ served by TFTP (the loaders and their small configs) and by any static HTTP serv
 
 Why the ISO as the root (README "Serve the PXE tree"): Debian's kiwi-dracut-live (9.24) boots
 only from a CD label or AoE (no root=live:http), and the initrd has no HTTP client. The boot
-loaders do have one, so they fetch the ISO as an initrd; the kernel unpacks it and a dracut hook
-attaches it as a loop device that kiwi's module treats like the CD. One artefact for both
-media, no second installer build.
+loaders do have one, so they fetch the root ISO as an initrd; the kernel unpacks it and a dracut
+hook attaches it as a loop device that kiwi's module treats like the CD (it needs only the label
+and LiveOS/squashfs.img). The same squashfs as the ISO's, no second installer build.
 """
 import json
 import os
@@ -221,6 +223,26 @@ def iso_grub_cfg(iso: Path) -> str:
                             "rebuild the ISO with ./build.py iso")
 
 
+ROOT_FORMAT = 2     # 1: the whole ISO as the root; 2: its squashfs only (an older tree is remade)
+LIVE_SQUASHFS = "/LiveOS/squashfs.img"              # kiwi's live module: rd.live.dir / rd.live.squashimg defaults
+LABEL = re.compile(r"root=live:CDLABEL=(\S+)")
+
+
+def live_root_iso(iso: Path, kernel_args: str, dest: Path) -> Path:
+    """An ISO holding only the installer ISO's squashfs, under the label the boot entry names."""
+    label = LABEL.search(kernel_args)
+    if not label:
+        raise XenhostBuildError(f"{iso}: its boot entry has no root=live:CDLABEL= ({kernel_args})",
+                                "rebuild the ISO with ./build.py iso (kiwi's live boot names its label)")
+    squashfs = extract_from_iso(iso, LIVE_SQUASHFS, dest.with_name("squashfs.img"))
+    try:
+        run(["xorriso", "-outdev", dest, "-volid", label.group(1), "-map", squashfs, LIVE_SQUASHFS],
+            capture=True, fix="install xorriso (./setup-host.sh)")
+    finally:
+        squashfs.unlink()
+    return dest
+
+
 def build_tree(config: BuildConfig, iso: Path, dom0: Path, url: str = DEFAULT_URL, hosts: dict | None = None,
                default_answers: Path | None = None, signer=None, progress=print) -> Path:
     """out/pxe/ from a built ISO and its dom0 image; returns the folder."""
@@ -236,8 +258,10 @@ def build_tree(config: BuildConfig, iso: Path, dom0: Path, url: str = DEFAULT_UR
     extract_from_iso(iso, entry.initrd, dest / FILES["initrd"])
     newc_archive({HOOK_IN_INITRD: TEMPLATES / "pxe-root-hook.sh"}, dest / FILES["hook"])
     if not _up_to_date(dest / FILES["root"], iso):
-        progress(f"PXE: wrapping the ISO as the installer root initrd ({iso.stat().st_size >> 20} MiB)")
-        newc_archive({ISO_IN_INITRD: iso}, dest / FILES["root"])
+        with tempfile.TemporaryDirectory(dir=dest, prefix=".root-") as tmp:
+            root_iso = live_root_iso(iso, entry.args, Path(tmp) / "installer.iso")
+            progress(f"PXE: the installer's squashfs as the root initrd ({root_iso.stat().st_size >> 20} MiB)")
+            newc_archive({ISO_IN_INITRD: root_iso}, dest / FILES["root"])
     _link(dom0, dest / DOM0)
     for name, source in LOADERS.items():
         shutil.copy2(source, dest / name)
@@ -252,8 +276,8 @@ def build_tree(config: BuildConfig, iso: Path, dom0: Path, url: str = DEFAULT_UR
                 hosts={mac: f"{mac}.yaml" for mac in (hosts or {})}, default_answers=bool(default_answers))
     render_configs(tree, dest)
     # what a test or a site script needs to render the configs for another URL (render_configs)
-    write_atomic(dest / "tree.json", json.dumps({"kernel_args": tree.kernel_args, "root_bytes": tree.root_bytes},
-                                                indent=2) + "\n")
+    write_atomic(dest / "tree.json", json.dumps({"kernel_args": tree.kernel_args, "root_bytes": tree.root_bytes,
+                                                 "root_format": ROOT_FORMAT}, indent=2) + "\n")
     (dest / "tree.json").chmod(0o644)
     write_signed_sums(dest, [DOM0, *FILES.values()], signer or Signer(config))
     progress(f"PXE tree: {dest} (HTTP URL in the boot configs: {tree.url}/)")
@@ -261,7 +285,12 @@ def build_tree(config: BuildConfig, iso: Path, dom0: Path, url: str = DEFAULT_UR
 
 
 def _up_to_date(target: Path, source: Path) -> bool:
-    return target.exists() and target.stat().st_mtime >= source.stat().st_mtime
+    """The root initrd is newer than the ISO and made the current way (ROOT_FORMAT in tree.json)."""
+    try:
+        made = json.loads((target.parent / "tree.json").read_text()).get("root_format")
+    except (OSError, ValueError):
+        made = None
+    return made == ROOT_FORMAT and target.exists() and target.stat().st_mtime >= source.stat().st_mtime
 
 
 def build_pxe(config: BuildConfig, url: str | None = None, host_specs: list[str] = (),

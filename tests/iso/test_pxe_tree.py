@@ -1,5 +1,6 @@
 """./build.py pxe's assembly on a small real ISO (xorriso) and a real signing key: every file of the
-tree, the signed SHA256SUMS checked with gpgv, the ISO inside the root initrd, per-host files."""
+tree, the signed SHA256SUMS checked with gpgv, the root ISO inside the root initrd (the ISO's label
+and squashfs, nothing else), per-host files."""
 import subprocess
 
 import pytest
@@ -19,6 +20,10 @@ def small_iso(tmp_path):
     (media / "boot" / "grub2" / "grub.cfg").write_text(ISO_GRUB_CFG)
     (media / "boot" / "x86_64" / "loader" / "linux").write_bytes(b"kernel" * 100)
     (media / "boot" / "x86_64" / "loader" / "initrd").write_bytes(b"initrd" * 100)
+    (media / "LiveOS").mkdir()
+    (media / "LiveOS" / "squashfs.img").write_bytes(b"squashfs" * 1000)
+    (media / "xenhost").mkdir()
+    (media / "xenhost" / "dom0.tar.zst").write_bytes(b"dom0" * 1000)
     iso = tmp_path / "x.iso"
     subprocess.run(["xorriso", "-as", "mkisofs", "-quiet", "-V", "XENHOST", "-o", str(iso), str(media)], check=True)
     return iso
@@ -48,5 +53,27 @@ def test_tree_from_an_iso(tmp_path, small_iso):
     listing = subprocess.run(["cpio", "-t", "--quiet"], stdin=open(tree / "installer-root.cpio", "rb"),
                              capture_output=True, text=True, check=True).stdout.split()
     assert pxe.ISO_IN_INITRD in listing
+    subprocess.run(["cpio", "-i", "-d", "--quiet"], stdin=open(tree / "installer-root.cpio", "rb"),
+                   cwd=tmp_path, check=True)
+    root_iso = tmp_path / pxe.ISO_IN_INITRD
+    files = subprocess.run(["xorriso", "-indev", str(root_iso), "-find", "/", "-type", "f"],
+                           capture_output=True, text=True, check=True).stdout.split()
+    assert files == ["'/LiveOS/squashfs.img'"]
+    info = subprocess.run(["xorriso", "-indev", str(root_iso), "-pvd_info"], capture_output=True, text=True).stdout
+    assert "Volume Id    : XENHOST" in info
+    subprocess.run(["xorriso", "-osirrox", "on", "-indev", str(root_iso), "-extract", "/LiveOS/squashfs.img",
+                    str(tmp_path / "sq")], check=True, capture_output=True)
+    assert (tmp_path / "sq").read_bytes() == b"squashfs" * 1000
     assert "root=live:CDLABEL=XENHOST" in (tree / "boot.ipxe").read_text()
     assert oct((tree / "boot.ipxe").stat().st_mode & 0o777) == "0o644"
+
+
+def test_a_root_made_the_old_way_is_remade(tmp_path):
+    """A tree from before ROOT_FORMAT 2 (the whole ISO as the root) is not reused, however new."""
+    iso, root = tmp_path / "x.iso", tmp_path / "installer-root.cpio"
+    iso.write_bytes(b"iso")
+    root.write_bytes(b"old root")
+    (tmp_path / "tree.json").write_text('{"root_bytes": 8}')
+    assert not pxe._up_to_date(root, iso)
+    (tmp_path / "tree.json").write_text(f'{{"root_format": {pxe.ROOT_FORMAT}}}')
+    assert pxe._up_to_date(root, iso)
