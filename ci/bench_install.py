@@ -36,6 +36,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from ci import isoboot, package_by_package, pxe_figures  # noqa: E402
+from iso import pxe  # noqa: E402
 from ci.qemu import VM, VMSpec, create_disk  # noqa: E402
 
 MiB = 2 ** 20
@@ -54,6 +55,18 @@ def iso_sizes(iso: Path) -> dict:
     return {"ISO (MiB)": iso.stat().st_size / MiB,
             "dom0 image on the ISO (MiB)": sizes.get(DOM0_ON_ISO, 0) / MiB,
             "network boot payload: kernel + initrd + installer root (MiB)": sum(sizes.get(p, 0) for p in NETBOOT) / MiB}
+
+
+def pxe_tree_sizes(tree: Path) -> dict:
+    """What a network boot fetches before the installer runs, as ./build.py pxe serves it (the
+    ISO-based figure above counts the ISO's squashfs; this is the tree's own root initrd)."""
+    files = [tree / name for name in pxe.FILES.values()]
+    if not all(f.exists() for f in files):
+        print(f"(no PXE tree in {tree}: run ./build.py pxe)", flush=True)
+        return {}
+    return {"PXE tree: kernel + initrds incl. the root, as served (MiB), goal <= 250":
+            sum(f.stat().st_size for f in files) / MiB,
+            "PXE tree: dom0 image the installer fetches (MiB)": (tree / pxe.DOM0).stat().st_size / MiB}
 
 
 def locked(lock: str | None, cmd: list[str]) -> float:
@@ -196,6 +209,7 @@ def main() -> int:
     if not args.iso.exists():
         raise SystemExit(f"no ISO at {args.iso}: run ./build.py iso")
     figures.update(iso_sizes(args.iso))
+    figures.update(pxe_tree_sizes(args.iso.parent.parent / "pxe"))
     figures.update(pxe_e2e_figures())
     if not args.no_qemu:
         work = REPO / "out" / "bench"
