@@ -37,11 +37,11 @@ sys.path.insert(0, str(REPO))
 
 from ci import isoboot, package_by_package, pxe_figures  # noqa: E402
 from iso import pxe  # noqa: E402
+from buildlib.locks import BUILD_LOCK, QEMU_LOCK, holding  # noqa: E402
 from ci.qemu import VM, VMSpec, create_disk  # noqa: E402
 
 MiB = 2 ** 20
 ANSWERS = REPO / "tests" / "e2e" / "answers-bios.yaml"
-BUILD_LOCK, QEMU_LOCK = "/tmp/xenhost-build.lock", "/tmp/xenhost-qemu.lock"
 TOUCHED = REPO / "toolstack" / "xenhost_toolstack" / "__init__.py"
 NETBOOT = ("/boot/x86_64/loader/linux", "/boot/x86_64/loader/initrd", "/LiveOS/squashfs.img")
 DOM0_ON_ISO = "/xenhost/dom0.tar.zst"
@@ -69,7 +69,7 @@ def pxe_tree_sizes(tree: Path) -> dict:
             "PXE tree: dom0 image the installer fetches (MiB)": (tree / pxe.DOM0).stat().st_size / MiB}
 
 
-def locked(lock: str | None, cmd: list[str]) -> float:
+def locked(lock: Path | None, cmd: list[str]) -> float:
     """Seconds cmd took, the wait for the lock not counted (flock runs it once the lock is ours);
     lock None: the caller holds it already."""
     marker = tempfile.NamedTemporaryFile(delete=False)
@@ -81,7 +81,7 @@ def locked(lock: str | None, cmd: list[str]) -> float:
     return time.time() - started
 
 
-def rebuild_figures(lock: str | None) -> dict:
+def rebuild_figures(lock: Path | None) -> dict:
     build = [sys.executable, "build.py", "iso"]
     locked(lock, build)     # up to date first: a new commit alone moves SOURCE_DATE_EPOCH, so the ISO
     figures = {"no-change ./build.py iso (s)": locked(lock, build)}
@@ -184,7 +184,7 @@ def pxe_e2e_figures() -> dict:
     """PXE power-on to dom0 login from the last PXE e2e runs (tests/e2e/test_pxe_install.py writes
     them; this script runs no PXE VM), labelled with the run's date."""
     figures = {}
-    for path in pxe_figures.runs():
+    for path in pxe_figures.figure_files():
         data = json.loads(path.read_text())
         when = time.strftime("%Y-%m-%d %H:%M", time.gmtime(path.stat().st_mtime))
         figures[f"PXE {data['firmware']} e2e of {when}: power-on to dom0 login (s), goal <= 240"] = \
@@ -215,13 +215,8 @@ def main() -> int:
         work = REPO / "out" / "bench"
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
-        lock = open(QEMU_LOCK, "w")
-        import fcntl  # noqa: PLC0415
-        fcntl.flock(lock, fcntl.LOCK_EX)        # one VM at a time on this machine
-        try:
+        with holding(QEMU_LOCK):                # one VM at a time on this machine
             figures.update(install_run(args.iso, work, not args.no_package_by_package))
-        finally:
-            lock.close()
     report(figures, work / "figures.json" if not args.no_qemu else None)
     return 0
 

@@ -11,7 +11,6 @@ screen Enter picks Reboot (the default), and the figure is the time from that ke
 (-no-reboot: the guest's reset ends qemu, which is the firmware being reached).
 """
 import argparse
-import fcntl
 import re
 import shutil
 import sys
@@ -24,7 +23,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from ci import isoboot  # noqa: E402
-from ci.bench_install import ANSWERS, QEMU_LOCK, report, serve  # noqa: E402
+from buildlib.locks import QEMU_LOCK, holding  # noqa: E402
+from ci.bench_install import ANSWERS, report, serve  # noqa: E402
 from ci.qemu import VM, VMSpec, create_disk  # noqa: E402
 from ci.serialscreen import SerialScreen  # noqa: E402
 
@@ -72,8 +72,7 @@ def main() -> int:
     (work / "answers.yaml").write_text(ANSWERS.read_text() + ANSWERED)
     disk = create_disk(work / "disk.qcow2", "24G")
     server, url = serve(work)
-    with open(QEMU_LOCK, "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)        # one VM at a time on this machine
+    with holding(QEMU_LOCK):                    # one VM at a time on this machine
         try:
             boot = isoboot.direct_boot(args.iso, work, f"answerfile={url}/answers.yaml")
             with VM(VMSpec(name="installer", workdir=work, disks=[disk], cdrom=args.iso, no_reboot=True,

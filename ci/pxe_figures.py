@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parent.parent
 LOGIN_PHASE = "dom0 ready"      # the login prompt; the phases after it are the test's own checks
 
 
-def runs() -> list[Path]:
+def figure_files() -> list[Path]:
     return sorted((REPO / "out" / "e2e").glob("*/pxe-figures.json"))
 
 
@@ -26,12 +26,12 @@ def to_login(phases: dict) -> float:
 
 
 def main() -> int:
-    runs_ = runs()
-    if not runs_:
+    runs = figure_files()
+    if not runs:
         print("no PXE e2e figures in out/e2e/*/pxe-figures.json; run: "
               ".venv/bin/python -m pytest -m e2e tests/e2e/test_pxe_install.py", file=sys.stderr)
         return 1
-    for path in runs_:
+    for path in runs:
         data = json.loads(path.read_text())
         http = sum(data["http_bytes"].values())
         print(f"{path.parent.name} ({data['firmware']})")

@@ -18,11 +18,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from buildlib.config import BuildConfig
+from buildlib.locks import BUILD_LOCK, QEMU_LOCK
 from .errors import PublishError
 from .record import BuildRecord, Step
 
-BUILD_LOCK = Path("/tmp/xenhost-build.lock")
-QEMU_LOCK = Path("/tmp/xenhost-qemu.lock")
 # Built twice from scratch and compared byte for byte (independent of what the cache holds,
 # which older code may have built): our noarch packages, among them the two leaves whose rebuild
 # used to change both images' keys (issue 13). Small builds from cached build roots (~2 min for

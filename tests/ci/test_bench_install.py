@@ -74,3 +74,20 @@ def test_pxe_power_on_to_login_stops_at_the_login_prompt():
     phases = {"firmware, DHCP, TFTP": 5.0, "install": 40.0, "first boot": 70.0, "dom0 ready": 4.0,
               "login": 0.7, "toolstack": 3.6, "power off": 11.7}
     assert pxe_figures.to_login(phases) == 119.0
+
+
+def test_holding_a_machine_lock_keeps_others_out_until_the_block_ends(tmp_path):
+    import fcntl
+    from buildlib.locks import holding
+    lock = tmp_path / "qemu.lock"
+
+    def free():
+        with open(lock, "a") as other:
+            try:
+                fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                return False
+    with holding(lock):
+        assert not free()
+    assert free()
