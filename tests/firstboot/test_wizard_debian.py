@@ -4,7 +4,6 @@ next boot (its ifupdown stanza commented out, nothing restarted under SSH), the 
 a reboot is asked for; --undo puts ifupdown and GRUB back."""
 import io
 import os
-from types import SimpleNamespace
 
 import pytest
 
@@ -64,7 +63,7 @@ def test_plain_debian_setup_then_undo(tmp_path):
     runner.respond(("hostname",), "deb12\n")
     runner.respond(("pvs",), (5, "", "not a PV"))
     runner.respond(("vgs",), (5, "", "no VG"))
-    facts = Facts(nics=list(NICS), free_disks=list(FREE), debian=SimpleNamespace(ram_bytes=4 * GiB, cpus=2))
+    facts = Facts(nics=list(NICS), free_disks=list(FREE), debian=debian.Machine(ram_bytes=4 * GiB, cpus=2))
     seen = []
 
     def ask(facts_, defaults, pending, error):
@@ -145,7 +144,7 @@ def test_unattended_on_debian_keeps_what_the_file_leaves_out(tmp_path):
     runner.respond(("pvs",), (5, "", "not a PV"))
     runner.respond(("vgs",), (5, "", "no VG"))
     facts = Facts(nics=list(NICS), free_disks=list(FREE),
-                  debian=SimpleNamespace(ram_bytes=4 * GiB, cpus=2, serial=(0, 115200)))
+                  debian=debian.Machine(ram_bytes=4 * GiB, cpus=2, serial=(0, 115200)))
     out = io.StringIO()
     assert main(["--root", str(root), "--answers", answers], runner=runner, facts=facts, out=out, live=True,
                 lease_wait=0) == 0, out.getvalue()

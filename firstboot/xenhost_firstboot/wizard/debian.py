@@ -14,6 +14,7 @@ back, so removing the packages leaves the Debian it found.
 """
 import os
 import re
+from dataclasses import dataclass
 from types import SimpleNamespace
 
 from xenhost_installer.bootcfg import grub_defaults_text
@@ -24,6 +25,14 @@ IFUPDOWN = "/etc/network/interfaces"
 MARK = "#xenhost-setup# "            # prefix of the lines --undo restores
 BOOT_FILE = "/etc/default/grub.d/50-xenhost-install.cfg"
 MAX_DOM0_VCPUS = 16
+
+
+@dataclass(frozen=True)
+class Machine:
+    """What the Xen boot arguments depend on (facts.gather reads it from this machine)."""
+    ram_bytes: int
+    cpus: int
+    serial: tuple | None = None     # (port, baud) of a serial console; None: the screen
 
 
 def under_xen(root="/"):
@@ -102,10 +111,8 @@ def boot_text(ram_bytes, cpus, serial=None):
     return grub_defaults_text(plan, host).replace("xenhost-installer", "xenhost-setup")
 
 
-def configure_boot(ctx, machine):
-    """machine: ram_bytes, cpus and serial ((port, baud) of a serial console, or None)."""
-    changed = write_if_changed(ctx.path(BOOT_FILE),
-                               boot_text(machine.ram_bytes, machine.cpus, getattr(machine, "serial", None)))
+def configure_boot(ctx, machine: Machine):
+    changed = write_if_changed(ctx.path(BOOT_FILE), boot_text(machine.ram_bytes, machine.cpus, machine.serial))
     if ctx.live:
         ctx.runner.run(["update-grub"])
     mem = re.search(r"dom0_mem=(\d+M)", read_text(ctx.path(BOOT_FILE))).group(1)

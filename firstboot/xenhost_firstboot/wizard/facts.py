@@ -1,14 +1,13 @@
 """What the wizard's screens offer: this host's NICs and the disks nothing uses."""
 import json
 import os
-from types import SimpleNamespace
 
 from xenhost_installer.disks import DiskProbe, disk_from_lsblk, is_install_candidate
 from xenhost_installer import cmdline
 from xenhost_installer.host import read_nics, read_ram_bytes, serial_console
 
 from .apply import Facts
-from .debian import under_xen
+from .debian import Machine, under_xen
 
 
 def unused(disk):
@@ -40,7 +39,6 @@ def debian_console(proc="/proc/cmdline", active="/sys/class/tty/console/active")
 def gather(runner, root="/", appliance=True, sysfs="/sys/class/net"):
     """appliance: first boot ran here; else, and not under Xen yet, this is a plain Debian machine
     that installed xenhost-core."""
-    debian = None if appliance or under_xen(root) else SimpleNamespace(ram_bytes=read_ram_bytes(),
-                                                                      cpus=os.cpu_count() or 1,
-                                                                      serial=debian_console())
+    debian = None if appliance or under_xen(root) else Machine(ram_bytes=read_ram_bytes(), cpus=os.cpu_count() or 1,
+                                                              serial=debian_console())
     return Facts(nics=read_nics(sysfs), free_disks=free_disks(runner), debian=debian)
