@@ -62,6 +62,22 @@ def test_keymap_compiled_at_build_time_is_copied_not_compiled(target, host):
     assert read(target, "etc/console-setup/cached_setup_font.sh") == "font"
 
 
+def test_caches_are_newer_than_the_keyboard_file_so_first_boot_does_not_compile_them(target, host):
+    touch(target, "bin/setupcon")
+    touch(target, "etc/default/console-setup", "CHARMAP=ISO-8859-15")
+    for cache in ("cached_setup_terminal.sh", "cached_setup_font.sh"):   # the image's, from its build
+        touch(target, "etc/console-setup/" + cache)
+        os.utime(os.path.join(target, "etc/console-setup", cache), (1_000_000, 1_000_000))
+    touch(target, "usr/share/xenhost/keymaps/us/cached_setup_keyboard.sh", "loadkeys us")
+    os.utime(os.path.join(target, "usr/share/xenhost/keymaps/us/cached_setup_keyboard.sh"), (1_000_000, 1_000_000))
+    write_keymap(make_ctx(target, host, keymap="us"))
+    keyboard = os.stat(os.path.join(target, "etc/default/keyboard")).st_mtime
+    caches = os.listdir(os.path.join(target, "etc/console-setup"))
+    assert sorted(caches) == ["cached_setup_font.sh", "cached_setup_keyboard.sh", "cached_setup_terminal.sh"]
+    for cache in caches:      # console-setup.sh's test: `cached_setup_terminal.sh -nt /etc/default/keyboard`
+        assert os.stat(os.path.join(target, "etc/console-setup", cache)).st_mtime > keyboard
+
+
 def test_keymap_cache_failure_is_only_a_warning(target, host, caplog):
     touch(target, "bin/setupcon")
     write_keymap(make_ctx(target, host, FakeCommands(fail_on="chroot"), keymap="fr"))

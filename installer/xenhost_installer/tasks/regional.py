@@ -16,18 +16,21 @@ import os
 import shutil
 
 from ..answers.catalog import keymaps
-
-KERNEL_KEYMAP = "us"        # the console's map when nothing is loaded
-GLIBC_ZONE = "UTC"           # what glibc falls back to without zone files
 from ..errors import CommandFailed, InstallerError
 
 log = logging.getLogger(__name__)
+
+KERNEL_KEYMAP = "us"        # the console's map when nothing is loaded
+GLIBC_ZONE = "UTC"           # what glibc falls back to without zone files
 
 KEYBOARD = "etc/default/keyboard"
 VCONSOLE = "etc/vconsole.conf"
 KEYBOARD_CACHES = "etc/console-setup/cached_*"   # console-setup's caches (an upgrade keeps the old host's)
 KEYMAP_CACHES = ("etc/console-setup/cached_*.kmap.gz", "etc/console-setup/cached_setup_keyboard.sh")
 CONSOLE_SETUP = "etc/console-setup"
+# What console-setup.service compares its caches with: a cache not strictly newer than both is
+# rebuilt at boot (setupcon --save, ckbcomp: ~25 s of the first boot's CPU under emulation).
+CONSOLE_SETUP_CONFIG = ("etc/default/keyboard", "etc/default/console-setup")
 # Every keymap of answers/keymaps.yaml compiled by setupcon when the image was built (its config.sh):
 # compiling at install time (ckbcomp) took ~11 s under emulation.
 PRECOMPILED = "usr/share/xenhost/keymaps"
@@ -88,6 +91,20 @@ def write_keymap(ctx):
             ctx.commands.run(["setupcon", "--force", "--save-only"], chroot=ctx.target)
         except CommandFailed as exc:
             log.warning("keymap cache not built (the host builds it at boot): %s", exc)
+    caches_newer_than_config(ctx)
+
+
+def caches_newer_than_config(ctx):
+    """Date console-setup's caches a second after the newest file they were made from: the ones
+    copied from the image keep the image's build time, older than the keyboard file just written,
+    and console-setup.sh (`cached_setup_terminal.sh -nt /etc/default/keyboard`) would then compile
+    them all again on the first boot."""
+    configs = [ctx.path(p) for p in CONSOLE_SETUP_CONFIG if os.path.exists(ctx.path(p))]
+    if not configs:
+        return
+    stamp = max(os.stat(p).st_mtime for p in configs) + 1
+    for cache in glob.glob(ctx.path(KEYBOARD_CACHES)):
+        os.utime(cache, (stamp, stamp), follow_symlinks=False)
 
 
 def write_timezone(ctx):
