@@ -12,7 +12,6 @@ screen Enter picks Reboot (the default), and the figure is the time from that ke
 """
 import argparse
 import re
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -62,13 +61,7 @@ def drive_to_done(screen) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--iso", type=Path, default=REPO / "out" / "iso" / "xenhost-0.1-x86_64.iso")
-    args = parser.parse_args()
-    if not args.iso.exists():
-        raise SystemExit(f"no ISO at {args.iso}: run ./build.py iso")
-    work = REPO / "out" / "bench-reboot"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
+    args, work = isoboot.bench_start(parser, REPO / "out" / "bench-reboot")
     (work / "answers.yaml").write_text(ANSWERS.read_text() + ANSWERED)
     disk = create_disk(work / "disk.qcow2", "24G")
     server, url = serve(work)

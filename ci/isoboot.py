@@ -7,6 +7,7 @@ its kernel, initrd and arguments to qemu, with the ISO attached as the live medi
 initrd and live root are the ISO's own either way.
 """
 import re
+import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -88,3 +89,17 @@ def boot_with_args(vm, iso: Path, extra_args: str, menu_timeout: float = 180) ->
         vm.send_line(command, delay=0.02)
         if command != "boot":
             vm.expect_phase("typing boot commands", "grub>", 120)
+
+
+DEFAULT_ISO = Path(__file__).resolve().parent.parent / "out" / "iso" / "xenhost-0.1-x86_64.iso"
+
+
+def bench_start(parser, workdir: Path):
+    """A benchmark's --iso argument parsed and checked, and its work folder emptied: (args, workdir)."""
+    parser.add_argument("--iso", type=Path, default=DEFAULT_ISO)
+    args = parser.parse_args()
+    if not args.iso.exists():
+        raise SystemExit(f"no ISO at {args.iso}: build it with ./build.py iso")
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    return args, workdir

@@ -150,7 +150,10 @@ def unit_lines(name):
 def test_configure_unit_runs_before_the_network():
     unit = unit_lines("xenhost-firstboot.service")
     for line in ("ConditionPathExists=!/var/lib/xenhost/firstboot.done", "Type=oneshot",
-                 "Before=systemd-networkd.service network-pre.target", "After=local-fs.target",
+                 "Before=systemd-networkd.service network-pre.target",
+                 # early: not after all of sysinit.target, but after the mounts and udev's coldplug
+                 "DefaultDependencies=no", "After=local-fs.target systemd-udev-trigger.service",
+                 "Conflicts=shutdown.target", "Before=shutdown.target",
                  "StandardOutput=journal+console", "WantedBy=multi-user.target",
                  "ExecStart=/usr/sbin/xenhost-firstboot --stage configure",
                  "Also=xenhost-firstboot-finish.service xenhost-setup-pending.service"):
