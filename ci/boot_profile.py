@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
-"""Where an installed host's first boot went, read from the journal it kept on its own disk (no VM
-is started). Printed, never asserted.
+"""Where an installed host's first boot went, or the installer's boot before it, read from the
+journals kept on the host's own disk (no VM is started). Printed, never asserted.
 
-  .venv/bin/python ci/boot_profile.py DISK.qcow2 [--boot N] [--top 25]
+  .venv/bin/python ci/boot_profile.py DISK.qcow2 [--installer] [--boot N] [--top 25]
 
 DISK is an installed host's disk after it booted, e.g. out/e2e/<test>/disk.qcow2 of the e2e tier.
 dom0 keeps its journal on the logs partition (/var/log/journal, persistent): the partition is
 copied out of a raw copy of the disk and the journal read with debugfs, so nothing is mounted and
-the disk is not changed. Prints, for boot N (0: the first, the one first boot ran in), every unit
+the disk is not changed. --installer: the live installer's journal, which the installer keeps in
+/var/log/installer/journal (tasks/configure.py save_journal). Prints, for boot N (0: the first, the one first boot ran in), every unit
 from systemd's "Starting" to its "Started"/"Finished" by duration, and the milestones (systemd,
 basic.target, each first-boot task, the login prompt) on dom0's monotonic clock.
 """
@@ -37,8 +38,8 @@ def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, check=True, capture_output=True, text=True, **kwargs)
 
 
-def journal_dir(disk: Path, work: Path, label: str = LABELS["logs"]) -> Path:
-    """The journal directory of the partition labelled `label`, copied into work."""
+def journal_dir(disk: Path, work: Path, folder: str = "journal", label: str = LABELS["logs"]) -> Path:
+    """The journal folder (a path on the partition labelled `label`), copied into work."""
     raw = work / "disk.raw"
     run(["qemu-img", "convert", "-O", "raw", str(disk), str(raw)])
     table = json.loads(run(["sfdisk", "--json", str(raw)]).stdout)["partitiontable"]
@@ -49,10 +50,11 @@ def journal_dir(disk: Path, work: Path, label: str = LABELS["logs"]) -> Path:
     run(["dd", f"if={raw}", f"of={logs}", "bs=512", f"skip={part['start']}", f"count={part['size']}",
          "conv=sparse", "status=none"])
     raw.unlink()
-    run(["debugfs", "-R", f"rdump /journal {work}", str(logs)])
-    if not any((work / "journal").rglob("*.journal")):
-        raise SystemExit(f"{disk}: no journal on {label}: did the host boot from it?")
-    return work / "journal"
+    run(["debugfs", "-R", f"rdump /{folder} {work}", str(logs)])
+    copied = work / Path(folder).name
+    if not any(copied.rglob("*.journal")):
+        raise SystemExit(f"{disk}: no journal in /{folder} on {label}: did the host (or installer) write one?")
+    return copied
 
 
 def entries(journal: Path) -> list[dict]:
@@ -114,7 +116,7 @@ def milestones(boot: list[dict]) -> list[tuple[float, str]]:
             marks.append((seconds(entry), "systemd starts in the root"))
         elif ident == "systemd" and any(message.startswith("Reached target %s" % t) for t in MILESTONES):
             marks.append((seconds(entry), message))
-        elif ident == "xenhost-firstboot" or (ident == "login" and "session opened" in message):
+        elif ident in ("xenhost-firstboot", "xenhost-installer") or (ident == "login" and "session opened" in message):
             marks.append((seconds(entry), message))
     return marks
 
@@ -124,7 +126,7 @@ def report(boot: list[dict], top: int) -> str:
     lines = ["units, longest first (s: from 'Starting' to done; they overlap: 2 CPUs):"]
     for unit, (start, done) in sorted(spans.items(), key=lambda kv: kv[1][0] - kv[1][1])[:top]:
         lines.append(f"  {done - start:6.1f}  {start:6.1f} -> {done:6.1f}  {unit}")
-    lines.append("milestones (s since the dom0 kernel started):")
+    lines.append("milestones (s since the kernel started):")
     lines += [f"  {when:6.1f}  {what[:110]}" for when, what in milestones(boot)]
     return "\n".join(lines)
 
@@ -132,11 +134,13 @@ def report(boot: list[dict], top: int) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("disk", type=Path)
+    parser.add_argument("--installer", action="store_true", help="the installer's boot, not the host's")
     parser.add_argument("--boot", type=int, default=0, help="which boot, 0 = the first (default)")
     parser.add_argument("--top", type=int, default=25)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="boot-profile-") as work:
-        all_boots = boots(entries(journal_dir(args.disk, Path(work))))
+        folder = "installer/journal" if args.installer else "journal"
+        all_boots = boots(entries(journal_dir(args.disk, Path(work), folder)))
     if not -len(all_boots) <= args.boot < len(all_boots):
         raise SystemExit(f"{args.disk}: the journal has {len(all_boots)} boot(s); --boot {args.boot} is not one")
     print(f"{args.disk}: boot {args.boot} of {len(all_boots)}")

@@ -23,6 +23,8 @@ from .imagedisks import ImageDisks
 from .errors import XenhostError
 from .install import install
 
+LIVE_JOURNAL = "/run/log/journal"   # journald's volatile store: the live system keeps no /var/log/journal
+
 log = logging.getLogger("xenhost_installer")
 
 
@@ -89,6 +91,12 @@ def disk_access(commands, args, boot_opts):
     return contextlib.nullcontext(DiskProbe(commands, boot_opts.raw))
 
 
+def live_journal(args):
+    """The journal to keep with the install log: the live system's, never in test mode (there it
+    would be the build machine's)."""
+    return None if getattr(args, "target_images", None) else LIVE_JOURNAL
+
+
 def run_install(make_plan, args, boot_opts, hold):
     """Shared ending for unattended and interactive installs: markers, atexit, failure policy."""
     commands = Runner()
@@ -99,7 +107,7 @@ def run_install(make_plan, args, boot_opts, hold):
             _print("xenhost-installer: cancelled")
             return 1
         with disk_access(commands, args, boot_opts) as probe:
-            install(plan, commands=commands, probe=probe, host=host)
+            install(plan, commands=commands, probe=probe, host=host, journal_dir=live_journal(args))
     except XenhostError as exc:
         log.error("installation failed: %s", exc)
         _fail(exc)
@@ -167,7 +175,8 @@ def run_interactive(args, boot_opts, hold, given=None):
         with disk_access(commands, args, boot_opts) as probe:
             def install_fn(plan, runner):
                 log.info("answers (redacted):\n%s", answers.redacted_yaml(plan.answers_redacted))
-                return install(plan, commands=commands, probe=probe, host=host, runner=runner)
+                return install(plan, commands=commands, probe=probe, host=host, runner=runner,
+                               journal_dir=live_journal(args))
             atexit_default = args.atexit or boot_opts.atexit or answers.declared.given(given, "atexit")
             ui = run_ui(probe, install_fn, image=args.image, atexit_default=atexit_default,
                         log_path=logmod.LOG_PATH, host=host, answers=given, commands=commands,

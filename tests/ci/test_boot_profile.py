@@ -43,12 +43,12 @@ def test_entries_are_grouped_per_boot_in_order():
         [[first, entry(2, "c", _BOOT_ID="x")], [second]]
 
 
-def make_disk(tmp_path, label):
+def make_disk(tmp_path, label, folder="journal"):
     """A 64 MiB qcow2 with a GPT: partition 1 a filler, partition 2 named `label` holding ext4 with
-    journal/<id>/system.journal (its bytes are not a journal: this tests the copying only)."""
+    FOLDER/<id>/system.journal (its bytes are not a journal: this tests the copying only)."""
     content = tmp_path / "content"
-    (content / "journal" / "abc").mkdir(parents=True)
-    (content / "journal" / "abc" / "system.journal").write_bytes(b"LPKSHHRH" + b"\0" * 4088)
+    (content / folder / "abc").mkdir(parents=True)
+    (content / folder / "abc" / "system.journal").write_bytes(b"LPKSHHRH" + b"\0" * 4088)
     raw = tmp_path / "disk.raw"
     subprocess.run(["truncate", "-s", "64M", str(raw)], check=True)
     subprocess.run(["sfdisk", "-q", str(raw)], check=True, text=True,
@@ -67,6 +67,17 @@ def test_the_journal_is_copied_off_the_logs_partition_of_a_qcow2(tmp_path):
     work.mkdir()
     journal = boot_profile.journal_dir(disk, work)
     assert (journal / "abc" / "system.journal").read_bytes().startswith(b"LPKSHHRH")
+
+
+def test_the_installers_journal_is_read_from_its_folder(tmp_path):
+    disk = make_disk(tmp_path, "xenhost-logs", folder="installer/journal")
+    work = tmp_path / "work"
+    work.mkdir()
+    assert (boot_profile.journal_dir(disk, work, "installer/journal") / "abc" / "system.journal").exists()
+    other = tmp_path / "other"
+    other.mkdir()
+    with pytest.raises(SystemExit, match="no journal in /journal on xenhost-logs"):
+        boot_profile.journal_dir(disk, other, "journal")
 
 
 def test_a_disk_without_the_logs_partition_is_named_in_the_error(tmp_path):

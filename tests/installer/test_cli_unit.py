@@ -102,3 +102,9 @@ def test_test_mode_screens_see_only_the_image_files(tmp_path, monkeypatch):
     cli.main(["install", "--answerfile", str(answers), "--target-images", "a.img,b.img",
               "--cmdline", str(tmp_path / "cmdline")])
     assert opened == [["a.img", "b.img"]] and isinstance(seen[0], FakeImages)
+
+
+def test_test_mode_never_keeps_the_build_machines_journal():
+    import argparse
+    assert cli.live_journal(argparse.Namespace(target_images="a.img,b.img")) is None
+    assert cli.live_journal(argparse.Namespace()) == cli.LIVE_JOURNAL == "/run/log/journal"

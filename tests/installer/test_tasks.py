@@ -30,7 +30,7 @@ class Clock:
 
 @pytest.fixture
 def run(image, host, target, tmp_path, caplog):
-    def _run(commands=None):
+    def _run(commands=None, journal_dir=None):
         commands = commands or FakeCommands()
         plan = planmod.from_answers(yaml.safe_load(E2E_ANSWERS), image=image)
         out = io.StringIO()
@@ -39,7 +39,7 @@ def run(image, host, target, tmp_path, caplog):
         caplog.set_level(logging.DEBUG)
         try:
             install(plan, commands=commands, probe=FakeProbe(), host=host, target=target,
-                    runner=TaskSequence(out=out, clock=Clock()), log_path=str(log_path))
+                    runner=TaskSequence(out=out, clock=Clock()), log_path=str(log_path), journal_dir=journal_dir)
         finally:
             _run.out, _run.commands, _run.plan = out.getvalue(), commands, plan
         return _run
@@ -133,6 +133,23 @@ def test_no_password_or_hash_in_logs_or_output(run, target, caplog):
     everything = caplog.text + r.out + repr(r.plan) + repr(r.commands.calls) + \
         open(os.path.join(target, "var/log/installer/answers.yaml")).read()
     assert PASSWORD not in everything and root_hash not in everything
+
+
+def test_the_live_systems_journal_is_kept_root_only_beside_the_log(run, target, tmp_path):
+    live = tmp_path / "run-log-journal"
+    (live / "0123abcd").mkdir(parents=True)
+    (live / "0123abcd" / "system.journal").write_bytes(b"LPKSHHRH")
+    run(journal_dir=str(live))
+    kept = os.path.join(target, "var/log/installer/journal")
+    assert open(os.path.join(kept, "0123abcd", "system.journal"), "rb").read() == b"LPKSHHRH"
+    assert os.stat(kept).st_mode & 0o777 == 0o700
+    assert ["journalctl", "--sync"] in run.commands.calls       # flushed before the copy
+
+
+def test_no_journal_is_copied_without_a_live_one(run, target):
+    run()
+    assert not os.path.exists(os.path.join(target, "var/log/installer/journal"))
+    assert ["journalctl", "--sync"] not in run.commands.calls
 
 
 def test_failure_unmounts_and_saves_log(run, target):

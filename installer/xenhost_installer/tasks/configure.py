@@ -50,10 +50,23 @@ def set_root_password(ctx):
 
 
 def save_logs(ctx):
-    """Copy the installer log and the redacted answers to /var/log/installer on the target."""
+    """Copy the installer log, the redacted answers and the live system's journal to
+    /var/log/installer on the target."""
     dest = ctx.path("var/log/installer")
     os.makedirs(dest, exist_ok=True)
     if os.path.exists(ctx.log_path):
         shutil.copyfile(ctx.log_path, os.path.join(dest, "install.log"))
     if ctx.plan.answers_redacted is not None:
         ctx.write("var/log/installer/answers.yaml", redacted_yaml(ctx.plan.answers_redacted), 0o600)
+    save_journal(ctx, os.path.join(dest, "journal"))
+
+
+def save_journal(ctx, dest):
+    """The installer's boot and run as the live system's journal recorded them (units, network,
+    kernel): what a failed or slow install is read from afterwards (`journalctl -D DEST`,
+    ci/boot_profile.py --installer). Root's only, as the answers are."""
+    if not ctx.journal_dir or not os.path.isdir(ctx.journal_dir):
+        return
+    ctx.commands.run(["journalctl", "--sync"], check=False)     # what journald still holds in memory
+    shutil.copytree(ctx.journal_dir, dest, dirs_exist_ok=True)
+    os.chmod(dest, 0o700)
