@@ -45,8 +45,11 @@ def test_stages_split_the_sequence_and_only_finish_marks_done(root, runner):
     blank_sr(runner)
     code, out, err = run_main(root, runner, stage="configure")
     assert code == 0, err
-    assert step_names(out) == ["[1/8] hostname", "[2/8] network", "[3/8] storage", "[4/8] ssh"]
+    assert step_names(out) == ["[1/8] hostname", "[2/8] network", "[3/8] storage"]
     assert "done" not in out.splitlines()[-1] and not (root / MARKER).exists()
+    code, out, err = run_main(root, runner, stage="keys")
+    assert code == 0, err
+    assert step_names(out) == ["[4/8] ssh"] and not (root / MARKER).exists()
     code, out, err = run_main(root, runner, stage="finish")
     assert code == 0, err
     assert step_names(out) == ["[5/8] root-password", "[6/8] hooks", "[7/8] wizard", "[8/8] marker"]
@@ -156,15 +159,24 @@ def test_configure_unit_runs_before_the_network():
                  "Conflicts=shutdown.target", "Before=shutdown.target",
                  "StandardOutput=journal+console", "WantedBy=multi-user.target",
                  "ExecStart=/usr/sbin/xenhost-firstboot --stage configure",
-                 "Also=xenhost-firstboot-finish.service xenhost-setup-pending.service"):
+                 "Also=xenhost-firstboot-keys.service xenhost-firstboot-finish.service xenhost-setup-pending.service"):
         assert line in unit
+
+
+def test_keys_unit_runs_beside_configure_and_before_sshd():
+    unit = unit_lines("xenhost-firstboot-keys.service")
+    for line in ("ConditionPathExists=!/var/lib/xenhost/firstboot.done", "Type=oneshot", "DefaultDependencies=no",
+                 "After=local-fs.target", "Before=ssh.service", "WantedBy=multi-user.target",
+                 "ExecStart=/usr/sbin/xenhost-firstboot --stage keys"):
+        assert line in unit
+    assert not any(line.startswith("After=") and "xenhost-firstboot.service" in line for line in unit)
 
 
 def test_finish_unit_runs_before_the_login_prompts_and_never_reads_the_console():
     unit = unit_lines("xenhost-firstboot-finish.service")
     for line in ("ConditionPathExists=!/var/lib/xenhost/firstboot.done", "Type=oneshot",
-                 "Requires=xenhost-firstboot.service",
-                 "After=xenhost-firstboot.service network-online.target",
+                 "Requires=xenhost-firstboot.service xenhost-firstboot-keys.service",
+                 "After=xenhost-firstboot.service xenhost-firstboot-keys.service network-online.target",
                  "Before=getty-pre.target", "Wants=getty-pre.target",
                  "ExecStart=/usr/sbin/xenhost-firstboot --stage finish",
                  "StandardOutput=journal+console", "WantedBy=multi-user.target"):
