@@ -22,6 +22,8 @@ from buildlib import profiles
 from buildlib.profiles import DEFAULT
 from buildlib.run import run
 
+from . import cachespace
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 IMAGES_FILE = Path(__file__).resolve().parent / "images.yaml"
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -141,19 +143,21 @@ def prepare_root(config: BuildConfig, name: str, description: Path, log: Path, p
     key = image_key(description, config)
     store = config.cache_dir / "roots" / f"{name}-{key}"
     if (store / "complete").exists():
+        (store / "complete").touch()        # used now: the last to be pruned (cachespace.prune)
         progress(f"image root {name}: cached ({key})")
         return store / "root"
     if store.exists():
         shutil.rmtree(store)
-    if incremental.update(config, name, description, inputs, store, log, progress):
-        return store / "root"
-    progress(f"image root {name}: preparing with kiwi (log: {log}); a few minutes")
-    store.mkdir(parents=True)
-    run([*kiwi_command(), "--logfile", log, "system", "prepare",
-         "--description", description, "--root", store / "root"],
-        log_file=log.with_suffix(".stdout.log"),
-        fix=f"read {log}: kiwi names the package or step that failed")
-    incremental.mark_complete(store, key, inputs)
+    cachespace.require_room(config, f"the {name} image root")
+    if not incremental.update(config, name, description, inputs, store, log, progress):
+        progress(f"image root {name}: preparing with kiwi (log: {log}); a few minutes")
+        store.mkdir(parents=True)
+        run([*kiwi_command(), "--logfile", log, "system", "prepare",
+             "--description", description, "--root", store / "root"],
+            log_file=log.with_suffix(".stdout.log"),
+            fix=f"read {log}: kiwi names the package or step that failed")
+        incremental.mark_complete(store, key, inputs)
+    cachespace.prune(config, "roots", name)
     return store / "root"
 
 
@@ -162,8 +166,10 @@ def build_image(config: BuildConfig, name: str, description: Path, log: Path, pr
     key = image_key(description, config)
     store = config.cache_dir / "images" / f"{name}-{key}"
     if (store / "complete").exists():
+        (store / "complete").touch()
         progress(f"image {name}: cached ({key})")
         return store
+    cachespace.require_room(config, f"the {name} image")
     progress(f"image {name}: building with kiwi (log: {log}); several minutes")
     with tempfile.TemporaryDirectory(dir=config.cache("work"), prefix=f"kiwi-{name}-") as tmp:
         target = Path(tmp) / "target"
@@ -178,4 +184,5 @@ def build_image(config: BuildConfig, name: str, description: Path, log: Path, pr
             if result.is_file():
                 shutil.move(str(result), store / result.name)
     (store / "complete").write_text(key + "\n")
+    cachespace.prune(config, "images", name)
     return store
