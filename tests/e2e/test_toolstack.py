@@ -116,6 +116,9 @@ def test_toolstack_runs_vms_and_keeps_state_across_reboots(installed_disk, e2e_d
         assert sh(vm, "xl list tiny")[0] != 0
         vm.send_line("reboot")
         boot_and_login(vm, firstboot=False)
+        # The login prompt does not wait for the toolstack's boot job (a hung VM start must not
+        # keep the console from an admin): wait for the boot to finish, then the job must have worked.
+        ok(vm, "systemctl is-system-running --wait; systemctl is-active xenhost-autostart.service", timeout=300)
         ok(vm, "VM=$(xe vm-list name-label=tiny --minimal); echo $VM")
         assert ok(vm, "xe vm-list uuid=$VM params=power-state --minimal").endswith("running")  # auto_poweron
         assert "tiny" in ok(vm, "xl list tiny")
