@@ -23,7 +23,9 @@ from .imagedisks import ImageDisks
 from .errors import XenhostError
 from .install import install
 
-LIVE_JOURNAL = "/run/log/journal"   # journald's volatile store: the live system keeps no /var/log/journal
+# journald's stores in the live system: the initrd's part stays in /run (volatile), the rest goes to
+# /var/log/journal (in the overlay's RAM: Debian's systemd makes the folder, so journald uses it)
+LIVE_JOURNALS = ("/run/log/journal", "/var/log/journal")
 
 log = logging.getLogger("xenhost_installer")
 
@@ -94,7 +96,7 @@ def disk_access(commands, args, boot_opts):
 def live_journal(args):
     """The journal to keep with the install log: the live system's, never in test mode (there it
     would be the build machine's)."""
-    return None if getattr(args, "target_images", None) else LIVE_JOURNAL
+    return () if getattr(args, "target_images", None) else LIVE_JOURNALS
 
 
 def run_install(make_plan, args, boot_opts, hold):
@@ -107,7 +109,7 @@ def run_install(make_plan, args, boot_opts, hold):
             _print("xenhost-installer: cancelled")
             return 1
         with disk_access(commands, args, boot_opts) as probe:
-            install(plan, commands=commands, probe=probe, host=host, journal_dir=live_journal(args))
+            install(plan, commands=commands, probe=probe, host=host, journal_dirs=live_journal(args))
     except XenhostError as exc:
         log.error("installation failed: %s", exc)
         _fail(exc)
@@ -176,7 +178,7 @@ def run_interactive(args, boot_opts, hold, given=None):
             def install_fn(plan, runner):
                 log.info("answers (redacted):\n%s", answers.redacted_yaml(plan.answers_redacted))
                 return install(plan, commands=commands, probe=probe, host=host, runner=runner,
-                               journal_dir=live_journal(args))
+                               journal_dirs=live_journal(args))
             atexit_default = args.atexit or boot_opts.atexit or answers.declared.given(given, "atexit")
             ui = run_ui(probe, install_fn, image=args.image, atexit_default=atexit_default,
                         log_path=logmod.LOG_PATH, host=host, answers=given, commands=commands,

@@ -40,13 +40,13 @@ def _complete_hooks(fetched, commands, status):
         log.error("installation-complete hook failed after the install had failed: %s", exc)
 
 
-def install(plan, *, commands, probe, host, runner=None, target=TARGET, log_path=LOG_PATH, journal_dir=None):
+def install(plan, *, commands, probe, host, runner=None, target=TARGET, log_path=LOG_PATH, journal_dirs=()):
     """Raise InstallerError on any failure. Nothing is written to a disk unless preflight passed
     (the hook scripts are fetched as part of it: a missing one stops the install there)."""
     preflight.run(plan, probe, host)
     fetched = hooks.fetch_all(plan, commands)
     ctx = InstallContext(plan=plan, commands=commands, host=host, probe=probe, target=target, log_path=log_path,
-                         journal_dir=journal_dir, hooks=fetched)
+                         journal_dirs=journal_dirs, hooks=fetched)
     try:
         (runner or TaskSequence()).run(with_hooks(build_tasks(plan), fetched), ctx)
     except BaseException:

@@ -50,6 +50,7 @@ def test_stages_split_the_sequence_and_only_finish_marks_done(root, runner):
     code, out, err = run_main(root, runner, stage="keys")
     assert code == 0, err
     assert step_names(out) == ["[4/8] ssh"] and not (root / MARKER).exists()
+    assert "xenhost-firstboot: done" not in out          # only the last stage says it
     code, out, err = run_main(root, runner, stage="finish")
     assert code == 0, err
     assert step_names(out) == ["[5/8] root-password", "[6/8] hooks", "[7/8] wizard", "[8/8] marker"]

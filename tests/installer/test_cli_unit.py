@@ -106,5 +106,5 @@ def test_test_mode_screens_see_only_the_image_files(tmp_path, monkeypatch):
 
 def test_test_mode_never_keeps_the_build_machines_journal():
     import argparse
-    assert cli.live_journal(argparse.Namespace(target_images="a.img,b.img")) is None
-    assert cli.live_journal(argparse.Namespace()) == cli.LIVE_JOURNAL == "/run/log/journal"
+    assert cli.live_journal(argparse.Namespace(target_images="a.img,b.img")) == ()
+    assert cli.live_journal(argparse.Namespace()) == cli.LIVE_JOURNALS == ("/run/log/journal", "/var/log/journal")

@@ -30,7 +30,7 @@ class Clock:
 
 @pytest.fixture
 def run(image, host, target, tmp_path, caplog):
-    def _run(commands=None, journal_dir=None):
+    def _run(commands=None, journal_dirs=()):
         commands = commands or FakeCommands()
         plan = planmod.from_answers(yaml.safe_load(E2E_ANSWERS), image=image)
         out = io.StringIO()
@@ -39,7 +39,7 @@ def run(image, host, target, tmp_path, caplog):
         caplog.set_level(logging.DEBUG)
         try:
             install(plan, commands=commands, probe=FakeProbe(), host=host, target=target,
-                    runner=TaskSequence(out=out, clock=Clock()), log_path=str(log_path), journal_dir=journal_dir)
+                    runner=TaskSequence(out=out, clock=Clock()), log_path=str(log_path), journal_dirs=journal_dirs)
         finally:
             _run.out, _run.commands, _run.plan = out.getvalue(), commands, plan
         return _run
@@ -136,12 +136,13 @@ def test_no_password_or_hash_in_logs_or_output(run, target, caplog):
 
 
 def test_the_live_systems_journal_is_kept_root_only_beside_the_log(run, target, tmp_path):
-    live = tmp_path / "run-log-journal"
-    (live / "0123abcd").mkdir(parents=True)
-    (live / "0123abcd" / "system.journal").write_bytes(b"LPKSHHRH")
-    run(journal_dir=str(live))
+    initrd, root = tmp_path / "run-log-journal", tmp_path / "var-log-journal"
+    for store, name in ((initrd, "system.journal"), (root, "system@0001.journal")):
+        (store / "0123abcd").mkdir(parents=True)
+        (store / "0123abcd" / name).write_bytes(b"LPKSHHRH" + name.encode())
+    run(journal_dirs=(str(initrd), str(root), str(tmp_path / "absent")))
     kept = os.path.join(target, "var/log/installer/journal")
-    assert open(os.path.join(kept, "0123abcd", "system.journal"), "rb").read() == b"LPKSHHRH"
+    assert sorted(os.listdir(os.path.join(kept, "0123abcd"))) == ["system.journal", "system@0001.journal"]
     assert os.stat(kept).st_mode & 0o777 == 0o700
     assert ["journalctl", "--sync"] in run.commands.calls       # flushed before the copy
 

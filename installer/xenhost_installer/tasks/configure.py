@@ -65,8 +65,10 @@ def save_journal(ctx, dest):
     """The installer's boot and run as the live system's journal recorded them (units, network,
     kernel): what a failed or slow install is read from afterwards (`journalctl -D DEST`,
     ci/boot_profile.py --installer). Root's only, as the answers are."""
-    if not ctx.journal_dir or not os.path.isdir(ctx.journal_dir):
+    stores = [d for d in ctx.journal_dirs if os.path.isdir(d)]
+    if not stores:
         return
     ctx.commands.run(["journalctl", "--sync"], check=False)     # what journald still holds in memory
-    shutil.copytree(ctx.journal_dir, dest, dirs_exist_ok=True)
+    for store in stores:        # journalctl -D reads the files of both stores as one journal
+        shutil.copytree(store, dest, dirs_exist_ok=True)
     os.chmod(dest, 0o700)

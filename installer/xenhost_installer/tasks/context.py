@@ -19,7 +19,7 @@ class InstallContext:
     probe: object = field(default_factory=DiskAccess)  # how partitions are reached (disks.DiskAccess)
     target: str = TARGET
     log_path: str = LOG_PATH
-    journal_dir: str | None = None                  # the live system's journal, saved with the log
+    journal_dirs: tuple = ()                        # the live system's journal, saved with the log
     stack: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)  # undoes mounts
     root_mounted: bool = False
     uuids: dict = field(default_factory=dict)      # role -> filesystem UUID
