@@ -102,7 +102,6 @@ def serve(directory: Path):
     return server, f"http://10.0.2.2:{server.server_address[1]}"
 
 
-TASK_LINE = re.compile(r"\[ ?(\d+)/(\d+)\] (.+?) \.\.\. done(?: \((\d+(?:\.\d+)?) ?s\))?")
 PROMPT = "BENCH> "
 # systemd-analyze's "Startup finished in 7.870s (kernel) + 31.070s (initrd) + 1min 3.032s (userspace) = ..."
 STARTUP = re.compile(r"Startup finished in (.+?) = ")
@@ -169,9 +168,8 @@ def install_run(iso: Path, work: Path, pbp: bool) -> dict:
         server.shutdown()
     figures.update({f"qemu: {phase} (s)": value for phase, value in phases.items()})
     log = (work / "installer-serial.log").read_bytes().decode(errors="replace")
-    for match in TASK_LINE.finditer(log):
-        if match.group(4):
-            figures[f"  task {match.group(1):>2} {match.group(3)[:48]} (s)"] = float(match.group(4))
+    for number, name, seconds in pxe_figures.task_seconds(log):
+        figures[f"  task {number:>2} {name[:48]} (s)"] = seconds
     figures["qemu: install step (s), goal <= 60"] = phases["install step"]
     figures["qemu: power-on to dom0 login (s), goal <= 240"] = sum(phases.values())
     if pbp:

@@ -26,17 +26,24 @@ def to_login(phases: dict) -> float:
     return sum(phases[name] for name in names[:names.index(LOGIN_PHASE) + 1])
 
 
-# The installer's own line for its longest task, the same work in every run (178 MB unpacked):
-# how fast the VM was in that run. This machine's VMs ran 2-2.7x slower in some hours than in
-# others with nothing else running here, so a total means little without it.
-EXTRACTION = re.compile(r"Extracting dom0 image \.\.\. done \((\d+(?:\.\d+)?)s\)")
+# The installer's "[ 5/19] Extracting dom0 image ... done (38.0s)" lines
+TASK_LINE = re.compile(r"\[ ?(\d+)/(\d+)\] (.+?) \.\.\. done(?: \((\d+(?:\.\d+)?) ?s\))?")
+# Its longest task, the same work in every run (178 MB unpacked): how fast the VM was in that
+# run. This machine's VMs ran 2-2.7x slower in some hours than in others with nothing else
+# running here, so a total means little without it.
+EXTRACTION = "Extracting dom0 image"
+
+
+def task_seconds(log: str) -> list[tuple[int, str, float]]:
+    """(number, name, seconds) of each installer task the log shows done with its time."""
+    return [(int(m.group(1)), m.group(3), float(m.group(4))) for m in TASK_LINE.finditer(log) if m.group(4)]
 
 
 def extraction_seconds(run_dir: Path) -> float | None:
     """The run's dom0 image extraction as the installer printed it, None if its log has none."""
     log = run_dir / "installer-serial.log"
-    found = EXTRACTION.search(log.read_bytes().decode(errors="replace")) if log.exists() else None
-    return float(found.group(1)) if found else None
+    tasks = task_seconds(log.read_bytes().decode(errors="replace")) if log.exists() else []
+    return next((seconds for _, name, seconds in tasks if name == EXTRACTION), None)
 
 
 def main() -> int:

@@ -63,6 +63,7 @@ STAGES = {
     ],
 }
 STEPS = [task for tasks in STAGES.values() for task in tasks]
+LAST_STAGE = list(STAGES)[-1]       # the one that writes the marker and says "done"
 
 
 def chosen(stage):
