@@ -44,7 +44,7 @@ MiB = 2 ** 20
 ANSWERS = REPO / "tests" / "e2e" / "answers-bios.yaml"
 TOUCHED = REPO / "toolstack" / "xenhost_toolstack" / "__init__.py"
 NETBOOT = ("/boot/x86_64/loader/linux", "/boot/x86_64/loader/initrd", "/LiveOS/squashfs.img")
-DOM0_ON_ISO = "/xenhost/dom0.tar.zst"
+DOM0_ON_ISO = f"/xenhost/{pxe.DOM0}"
 
 
 def iso_sizes(iso: Path) -> dict:

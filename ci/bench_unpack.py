@@ -1,23 +1,24 @@
 #!/usr/bin/env python3
 """Ways to put the dom0 image on the root partition, timed in the installer VM (qemu TCG, 2 cores):
-prints figures and the ratio of each to today's way; never asserts. Issue 10's lever "stream a
-filesystem image to the root partition (dd + resize2fs) instead of unpacking a tarball".
+prints figures and the ratio of each to the tarball the installer unpacked until session 7; never
+asserts. Issue 10's lever "stream a filesystem image to the root partition (dd + resize2fs) instead
+of unpacking a tarball", which the installer now does (installer/xenhost_installer/tasks/storage.py).
 
   .venv/bin/python ci/bench_unpack.py [--iso PATH]
 
-From the ISO's own dom0 image (out/iso), this host makes the variants: the tarball recompressed
-without zstd's long window (--long=27 makes the decoder reach back 128 MiB), and an ext4 image of
-the same tree (mke2fs -d), zstd-compressed. One VM, under the qemu lock: the ISO's unattended
+From the ISO's own dom0 image (out/iso: the ext4 filesystem, dom0.img.zst), this host makes the
+variants from its tree: the tarball as the build packed it before (zstd --long=27) and without the
+long window (--long=27 makes the decoder reach back 128 MiB). One VM, under the qemu lock: the ISO's unattended
 install (tests/e2e/answers-bios.yaml) with atexit=shell, then in that shell each variant is
 fetched into RAM and timed onto the disk's empty backup partition, the page cache dropped before
-each run: decompression alone, then tar -x onto a fresh ext4 (mkfs counted), or dd + resize2fs.
+each run: decompression alone, then tar -x onto a fresh ext4 (mkfs counted), or the install's
+dd + tune2fs -U + resize2fs.
 """
 import argparse
 import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pexpect
@@ -29,24 +30,26 @@ from ci import isoboot  # noqa: E402
 from ci.bench_install import ANSWERS, DOM0_ON_ISO, PROMPT, serve  # noqa: E402
 from buildlib.locks import QEMU_LOCK, holding  # noqa: E402
 from ci.qemu import VM, VMSpec, create_disk  # noqa: E402
-from iso.media import ZSTD_LEVEL, ZSTD_WINDOW_LOG  # noqa: E402
+from iso.dom0image import ZSTD_LEVEL, ZSTD_WINDOW_LOG  # noqa: E402
+from xenhost_common.dom0image import NAME  # noqa: E402
 
 MiB = 2 ** 20
 PART = "/dev/vda4"          # the backup partition: empty after a fresh install (installer/layout.py)
 RESULT = re.compile(r"UNPACK (\S+) ([\d.]+)")
 TAR = "tar --numeric-owner --xattrs --xattrs-include='*' -xf"
 TAR_ONTO_FRESH_EXT4 = f"mkfs.ext4 -q -F {PART} && mount {PART} /mnt/u && {TAR} $F -C /mnt/u && umount /mnt/u"
-DD_AND_GROW = f"zstd -dc $F | dd of={PART} bs=4M status=none && resize2fs {PART} >/dev/null 2>&1"
+DD_AND_GROW = (f"zstd -dc -q $F | dd of={PART} bs=4M iflag=fullblock conv=fsync status=none && "
+               f"tune2fs -U random {PART} >/dev/null && resize2fs {PART} >/dev/null 2>&1")
 # name -> (file fetched, shell command timed; $F is the file in RAM)
 VARIANTS = {
-    "decompress only, --long=27 (today's image)": ("dom0.tar.zst", "zstd -dc $F > /dev/null"),
-    "decompress only, no long window": ("dom0-nolong.tar.zst", "zstd -dc $F > /dev/null"),
-    "decompress only, ext4 image": ("dom0.ext4.zst", "zstd -dc $F > /dev/null"),
-    "mkfs + tar -x, --long=27 (today's install)": ("dom0.tar.zst", TAR_ONTO_FRESH_EXT4),
+    "decompress only, tarball --long=27": ("dom0.tar.zst", "zstd -dc $F > /dev/null"),
+    "decompress only, tarball, no long window": ("dom0-nolong.tar.zst", "zstd -dc $F > /dev/null"),
+    "decompress only, ext4 image (today's)": (NAME, "zstd -dc $F > /dev/null"),
+    "mkfs + tar -x, --long=27 (the install until session 7)": ("dom0.tar.zst", TAR_ONTO_FRESH_EXT4),
     "mkfs + tar -x, no long window": ("dom0-nolong.tar.zst", TAR_ONTO_FRESH_EXT4),
-    "dd of the ext4 image + resize2fs": ("dom0.ext4.zst", DD_AND_GROW),
+    "dd + tune2fs -U + resize2fs (today's install)": (NAME, DD_AND_GROW),
 }
-BASELINE = "mkfs + tar -x, --long=27 (today's install)"
+BASELINE = "mkfs + tar -x, --long=27 (the install until session 7)"
 SCRIPT = """set -u
 get() {{ python3 -c 'import sys, urllib.request; urllib.request.urlretrieve(sys.argv[1], sys.argv[2])' "$1" "$2"; }}
 mkdir -p /mnt/u /tmp/u
@@ -62,23 +65,23 @@ echo "UNPACK {key} $(python3 -c "print(round($end - $start, 1))")"
 
 
 def make_variants(iso: Path, work: Path) -> dict:
-    """The three files from the ISO's dom0 image; their sizes in MiB."""
-    image = work / "dom0.tar.zst"
+    """The ISO's image and the two tarballs of its tree; their sizes in MiB."""
+    image = work / NAME
     subprocess.run(["osirrox", "-indev", str(iso), "-extract", DOM0_ON_ISO, str(image)], check=True,
                    capture_output=True)
-    with tempfile.TemporaryDirectory(prefix="unpack-", dir=work) as tree:
-        subprocess.run(f'zstd -dc "{image}" | tar --numeric-owner --xattrs --xattrs-include="*" -xf - -C "{tree}"',
-                       shell=True, check=True)
-        subprocess.run(f'tar --numeric-owner --xattrs --xattrs-include="*" --sort=name -C "{tree}" -cf - . '
-                       f'| zstd -q -T0 -{ZSTD_LEVEL} -f -o "{work}/dom0-nolong.tar.zst"', shell=True, check=True)
-        used = int(subprocess.run(["du", "-sb", tree], capture_output=True, text=True, check=True).stdout.split()[0])
-        fs = work / "dom0.ext4"
-        size_mib = int(used * 1.15 / MiB) + 64      # room for ext4's own metadata
-        subprocess.run(["mke2fs", "-q", "-t", "ext4", "-d", tree, str(fs), f"{size_mib}M"], check=True)
-        subprocess.run(["zstd", "-q", "-T0", f"-{ZSTD_LEVEL}", f"--long={ZSTD_WINDOW_LOG}", "--sparse", "-f",
-                        str(fs), "-o", f"{fs}.zst"], check=True)
-        fs.unlink()
-    return {name: (work / name).stat().st_size / MiB for name in ("dom0.tar.zst", "dom0-nolong.tar.zst", "dom0.ext4.zst")}
+    filesystem, tree = work / "dom0.ext4", work / "tree"
+    with open(filesystem, "wb") as out:
+        subprocess.run(["zstd", "-dc", str(image)], stdout=out, check=True)
+    tree.mkdir(exist_ok=True)
+    subprocess.run(["mount", "-o", "loop,ro", str(filesystem), str(tree)], check=True)
+    try:
+        for name, long in (("dom0.tar.zst", f"--long={ZSTD_WINDOW_LOG}"), ("dom0-nolong.tar.zst", "")):
+            subprocess.run(f'tar --numeric-owner --xattrs --xattrs-include="*" --sort=name -C "{tree}" -cf - . '
+                           f'| zstd -q -T0 -{ZSTD_LEVEL} {long} -f -o "{work}/{name}"', shell=True, check=True)
+    finally:
+        subprocess.run(["umount", str(tree)], check=True)
+        filesystem.unlink()
+    return {name: (work / name).stat().st_size / MiB for name in (NAME, "dom0.tar.zst", "dom0-nolong.tar.zst")}
 
 
 def run_in_vm(iso: Path, work: Path) -> dict:

@@ -5,7 +5,6 @@ root: a change to the dom0 image then leaves the installer image (a 9-minute kiw
 is, and the ISO is the cached installer ISO with the new image added by xorriso (seconds). The
 installer finds it through links in its root to the medium kiwi's live boot mounts.
 """
-import hashlib
 import json
 import os
 import shutil
@@ -20,9 +19,11 @@ from buildlib.run import run
 from buildlib.files import sha256_of, write_atomic
 from buildlib.profiles import DEFAULT
 
-from . import kiwi
+from xenhost_common.dom0image import NAME as DOM0_NAME
 
-DOM0_IMAGE_PATH = "usr/share/xenhost/images/dom0.tar.zst"   # where the installer looks for it
+from . import dom0image, kiwi
+
+DOM0_IMAGE_PATH = f"usr/share/xenhost/images/{DOM0_NAME}"   # where the installer looks for it
 ISO_DOM0_DIR = "xenhost"                 # on the ISO's file system
 LIVE_MEDIUM = "/run/overlay/live"        # where kiwi's live dracut module mounts the ISO
 KEYMAPS = Path(__file__).resolve().parent.parent / "installer/xenhost_installer/answers/keymaps.yaml"
@@ -112,60 +113,10 @@ def _copy_project_key(config: BuildConfig, description: Path) -> None:
 
 def build_dom0(config: BuildConfig, progress=print, profile: str = DEFAULT) -> Path:
     """The dom0 image: kiwi prepares the root (or incremental.py updates the last one); we pack it
-    as zstd (the installer unpacks zstd several times faster than kiwi's xz, which matters on slow
-    hosts and under emulation)."""
+    as a compressed ext4 filesystem the installer writes with dd (iso/dom0image.py)."""
     description = describe(config, kiwi.image_settings(profile), "dom0")
     root = kiwi.prepare_root(config, "dom0", description, config.logs_dir / "kiwi-dom0.log", progress)
-    return _packed(root, root.parent / f"image-{PACK_ID}")
-
-
-# zstd -9: 222 MB for the 820 MB dom0 root here, -12 221 MB, -6 236 MB; -12 took far longer and the
-# pack is in the path of every dom0 change (incremental rebuilds). --long=27 (a 128 MiB window,
-# the most zstd decompresses without being told): 183.5 -> 178.2 MB in the same 10 s.
-ZSTD_LEVEL = 9
-ZSTD_WINDOW_LOG = 27
-
-
-# Left out of the dom0 image: logs and backups of the image build itself (they differ between two
-# builds of one commit and mean nothing on a host) and kiwi's build-time files.
-PACK_EXCLUDES = ("./image", "./.kconfig", "./.profile", "./var/log/dpkg.log", "./var/log/alternatives.log",
-                 "./var/log/apt/history.log", "./var/log/apt/term.log", "./var/lib/dpkg/status-old",
-                 "./var/cache/ldconfig/aux-cache", "./var/cache/debconf/*-old")
-
-
-def _pack_command(root: Path, partial: Path) -> str:
-    excludes = list(PACK_EXCLUDES)
-    # A regular file in /dev is the trace of a command run before /dev was mounted (roots updated
-    # incrementally before 533dfc8 carry /dev/null as one); the host mounts devtmpfs there anyway.
-    excludes += [f"./dev/{p.name}" for p in (root / "dev").iterdir() if p.is_file() and not p.is_symlink()]
-    # Times the build made are clamped to SOURCE_DATE_EPOCH (the commit's time), so two builds of
-    # one commit give the same times; files older than it (the packages' own) keep theirs.
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    clamp = f"--mtime=@{epoch} --clamp-mtime " if epoch else ""
-    return (f'tar --numeric-owner --xattrs --xattrs-include="*" --sort=name {clamp}-C "{root}" '
-            + " ".join(f"--exclude='{e}'" for e in excludes)
-            + f' -cf - . | zstd -q -T0 -{ZSTD_LEVEL} --long={ZSTD_WINDOW_LOG} -f -o "{partial}"')
-
-
-# The packed image's folder is named after what makes the pack, so a change to it repacks a cached root.
-PACK_ID = hashlib.sha256(repr((PACK_EXCLUDES, ZSTD_LEVEL, ZSTD_WINDOW_LOG, "clamp")).encode()).hexdigest()[:8]
-
-
-def _packed(root: Path, dest: Path) -> Path:
-    tarball = dest / "dom0.tar.zst"
-    checksum = dest / "dom0.tar.zst.sha256"
-    if checksum.exists():
-        return tarball
-    dest.mkdir(parents=True, exist_ok=True)
-    partial = dest / "dom0.tar.zst.partial"
-    run(["sh", "-c", _pack_command(root, partial)],
-        fix="check that tar and zstd are installed (./setup-host.sh) and the disk has room")
-    partial.rename(tarball)
-    manifest = run(["dpkg-query", f"--admindir={root}/var/lib/dpkg", "-W",
-                    "-f=${Package}|${Version}|${Architecture}\n"], capture=True)
-    (dest / "dom0.packages").write_text(manifest)
-    checksum.write_text(f"{sha256_of(tarball)}  dom0.tar.zst\n")
-    return tarball
+    return dom0image.pack(root, root.parent / f"image-{dom0image.PACK_ID}")
 
 
 def pin_source_date_epoch(config: BuildConfig) -> None:
@@ -181,7 +132,7 @@ def pin_source_date_epoch(config: BuildConfig) -> None:
 
 def _link_to_medium(description: Path) -> None:
     """The installer's image path: links to the dom0 image on the live medium."""
-    for name in ("dom0.tar.zst", "dom0.tar.zst.sha256"):
+    for name in (DOM0_NAME, f"{DOM0_NAME}.sha256"):
         link = description / "root" / Path(DOM0_IMAGE_PATH).parent / name
         link.parent.mkdir(parents=True, exist_ok=True)
         link.symlink_to(f"{LIVE_MEDIUM}/{ISO_DOM0_DIR}/{name}")
@@ -204,15 +155,15 @@ def build_iso(config: BuildConfig, progress=print, profile: str = DEFAULT) -> Pa
     out.mkdir(parents=True, exist_ok=True)
     final = out / f"xenhost-{settings['version']}-x86_64.iso"
     made_from = out / (final.name + ".inputs")      # the two parts this ISO was assembled from
-    parts = f"{_only(store, '*.iso')}\n{dom0.with_name('dom0.tar.zst.sha256').read_text()}"
+    parts = f"{_only(store, '*.iso')}\n{dom0.with_name(DOM0_NAME + '.sha256').read_text()}"
     if not (final.exists() and made_from.exists() and made_from.read_text() == parts):
         made_from.unlink(missing_ok=True)
         partial = final.with_name(final.name + ".partial")
         partial.unlink(missing_ok=True)
         # the kiwi ISO's boot records (El Torito BIOS + EFI, hybrid MBR/GPT) replayed onto the new one
         run(["xorriso", "-indev", _only(store, "*.iso"), "-outdev", partial, "-boot_image", "any", "replay",
-             "-map", dom0, f"/{ISO_DOM0_DIR}/dom0.tar.zst",
-             "-map", dom0.with_name("dom0.tar.zst.sha256"), f"/{ISO_DOM0_DIR}/dom0.tar.zst.sha256"],
+             "-map", dom0, f"/{ISO_DOM0_DIR}/{DOM0_NAME}",
+             "-map", dom0.with_name(DOM0_NAME + ".sha256"), f"/{ISO_DOM0_DIR}/{DOM0_NAME}.sha256"],
             log_file=config.logs_dir / "iso.log", fix=f"read {config.logs_dir / 'iso.log'}")
         partial.rename(final)
         (out / (final.name + ".sha256")).write_text(f"{sha256_of(final)}  {final.name}\n")

@@ -9,7 +9,7 @@ served by TFTP (the loaders and their small configs) and by any static HTTP serv
   installer-root.cpio       the installer's root as a third initrd: an ISO with the ISO's label
                             and only its LiveOS/squashfs.img (kernel, initrd and dom0 image come
                             by HTTP already: inside the root they were 240 MiB fetched for nothing)
-  dom0.tar.zst              the dom0 image the installer fetches with image_url= and verifies
+  dom0.img.zst              the dom0 image the installer fetches with image_url= and verifies
   SHA256SUMS, SHA256SUMS.sig  every file above, signed with the project key (buildlib.signing)
   answers/                  per-host answer files by MAC (--host MAC=FILE), default.yaml
   dnsmasq.conf.example      DHCP + TFTP for both firmwares by client-arch tag
@@ -38,6 +38,7 @@ from buildlib.errors import XenhostBuildError
 from buildlib.files import sha256_of, write_atomic
 from buildlib.run import run
 from buildlib.signing import Signer
+from xenhost_common.dom0image import NAME as DOM0_IMAGE_NAME
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "pxe"
 FILES = {"kernel": "installer-kernel", "initrd": "installer-initrd", "hook": "pxe-root-hook.cpio",
@@ -46,7 +47,7 @@ ISO_IN_INITRD = "xenhost/installer.iso"             # pxe-root-hook.sh attaches 
 # usr/lib, not lib: in the initrd lib is a link to usr/lib, and a cpio directory entry "lib" would
 # replace that link (the kernel makes each entry what the archive says), breaking the initrd.
 HOOK_IN_INITRD = "usr/lib/dracut/hooks/pre-udev/10-xenhost-pxe-root.sh"
-DOM0 = "dom0.tar.zst"
+DOM0 = DOM0_IMAGE_NAME
 SUMS, SIGNATURE = "SHA256SUMS", "SHA256SUMS.sig"      # installer/xenhost_installer/imagesource.py
 SERIAL_ENTRY = "xenhost-installer (serial console ttyS0)"   # iso/templates/installer/edit_boot_config.sh
 DEFAULT_URL = "http://10.0.2.2:8000"                  # qemu user networking's view of the build host

@@ -221,7 +221,7 @@ def build_parser():
     n.add_argument("--cmdline", default="/proc/cmdline", help="kernel command line file (for tests)")
     for name in ("boot", "install", "interactive"):
         s = sub.add_parser(name)
-        s.add_argument("--image", default=planmod.DEFAULT_IMAGE, help="dom0 root tarball (with PATH.sha256)")
+        s.add_argument("--image", default=planmod.DEFAULT_IMAGE, help="dom0 image: dom0.img.zst or a root tarball (with PATH.sha256)")
         s.add_argument("--cmdline", default="/proc/cmdline", help="kernel command line file (for tests)")
         s.add_argument("--atexit", choices=cmdline.ATEXIT_CHOICES, help="override the answer file's atexit")
         s.add_argument("--no-atexit", action="store_true", help="do not reboot/poweroff/shell at the end")

@@ -58,7 +58,7 @@ def _image_url(value):
     if value.startswith(IMAGE_URL_SCHEMES):
         return value
     raise CmdlineError("image_url=%s: not an http:// or https:// URL" % value,
-                       "give the URL of the directory holding dom0.tar.zst, SHA256SUMS and SHA256SUMS.sig (out/pxe/ "
+                       "give the URL of the directory holding dom0.img.zst, SHA256SUMS and SHA256SUMS.sig (out/pxe/ "
                        "of ./build.py pxe)")
 
 
@@ -83,7 +83,7 @@ OPTIONS = {
                        "(each unplugged NIC would cost a DHCP timeout) and it is the management NIC when the answer "
                        "file does not name one. all/auto: DHCP on every wired NIC, the first with link managed."),
     "image_url": ("image_url", _image_url,
-                  "The dom0 image over http(s): the directory holding dom0.tar.zst with SHA256SUMS and "
+                  "The dom0 image over http(s): the directory holding dom0.img.zst with SHA256SUMS and "
                   "SHA256SUMS.sig (signed by the project key), or the image file. Fetched and verified before any "
                   "disk is written; the answer file's source.url wins when both are given."),
     "keymap": ("keymap", _keymap, "Console keymap (a name from the keymap list): the host's keymap when the answer "

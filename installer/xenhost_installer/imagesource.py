@@ -1,7 +1,7 @@
 """The dom0 image from the network: fetched over HTTP(S), verified, before any disk is written.
 
 A URL names either a directory (`http://server/xenhost/`, XenServer's <source type="url"> form)
-holding dom0.tar.zst, or the image file itself; beside it the build's SHA256SUMS and its detached
+holding dom0.img.zst, or the image file itself; beside it the build's SHA256SUMS and its detached
 signature SHA256SUMS.sig (`./build.py pxe` writes both, signed with the project key). Order:
 
   1. SHA256SUMS and SHA256SUMS.sig are fetched; gpgv checks the signature against the project's
@@ -21,6 +21,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
+from xenhost_common.dom0image import NAME as DOM0_IMAGE_NAME
 from xenhost_common.runner import Runner
 
 from .answers.redact import redact_location
@@ -32,11 +33,12 @@ log = logging.getLogger(__name__)
 
 KEYRING = "/usr/share/xenhost/keys/xenhost-archive-keyring.gpg"
 IMAGE_DIR = "/run/xenhost-installer/image"
-IMAGE_NAME = "dom0.tar.zst"
+IMAGE_NAME = DOM0_IMAGE_NAME
 SUMS, SIGNATURE = "SHA256SUMS", "SHA256SUMS.sig"
 CHUNK = 1 << 20
 PROGRESS_STEP = 10              # percent between progress lines
 URL_SCHEMES = ("http://", "https://")
+IMAGE_SUFFIXES = (".zst", ".tar", ".gz", ".xz")   # a URL ending so names the image file, not its folder
 
 
 class ImageSourceError(InstallerError):
@@ -54,14 +56,14 @@ class ImageLocation:
 
 
 def locate(url):
-    """http://h/x/ or http://h/x -> that directory with dom0.tar.zst; http://h/x/img.tar.zst -> that file."""
+    """http://h/x/ or http://h/x -> that directory with dom0.img.zst; http://h/x/img.zst -> that file."""
     if not url.startswith(URL_SCHEMES):
         raise ImageSourceError("image source %s is not an http:// or https:// URL" % redact_location(url),
                                "give the URL of the directory holding %s and %s (./build.py pxe writes out/pxe/)"
                                % (IMAGE_NAME, SUMS))
     parts = urllib.parse.urlsplit(url)
     path = parts.path or "/"
-    if path.endswith((".tar.zst", ".tar")):
+    if path.endswith(IMAGE_SUFFIXES):
         directory, name = path.rsplit("/", 1)
         return ImageLocation(urllib.parse.urlunsplit(parts._replace(path=directory + "/")), name)
     return ImageLocation(urllib.parse.urlunsplit(parts._replace(path=path.rstrip("/") + "/")), IMAGE_NAME)

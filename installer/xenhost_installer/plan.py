@@ -4,12 +4,14 @@ Field names are the contract of installer/DESIGN.md ("InstallPlan")."""
 import os
 from dataclasses import dataclass, field
 
+from xenhost_common.dom0image import NAME as DOM0_IMAGE_NAME
+
 from .answers import redact
 from .answers.declared import default, given, hook_stages
 from .errors import AnswerFileError
 from .password import hash_password
 
-DEFAULT_IMAGE = "/usr/share/xenhost/images/dom0.tar.zst"
+DEFAULT_IMAGE = "/usr/share/xenhost/images/" + DOM0_IMAGE_NAME
 
 
 @dataclass

@@ -5,13 +5,14 @@ import hashlib
 import logging
 import os
 
+from xenhost_common.dom0image import ImageHeaderError, read_header
 from xenhost_common.programs import package_of
 from xenhost_common.runner import Runner
 from xenhost_common.tasks import programs_of
 
 from .errors import CommandFailed, LayoutError, PreflightError
 from .host import pick_nic
-from .layout import GiB, LABELS, REQUIRED_FOR_UPGRADE, compute_layout, layout_of_disk
+from .layout import GiB, LABELS, MiB, REQUIRED_FOR_UPGRADE, compute_layout, layout_of_disk
 from .tasks import regional
 from .tasks.sequence import build_tasks
 
@@ -31,8 +32,7 @@ _DIGESTS = {}       # (path, size, mtime) -> sha256: an interactive install chec
 
 
 def image_digest(image):
-    st = os.stat(image)
-    key = (os.path.realpath(image), st.st_size, st.st_mtime_ns)
+    key = _image_key(image)
     if key not in _DIGESTS:
         _DIGESTS[key] = sha256_file(image)
     return _DIGESTS[key]
@@ -54,7 +54,45 @@ def check_image(image):
     if actual != words[0].lower():
         return ["dom0 image %s is corrupt (sha256 %s, expected %s); fix: re-download or rebuild the ISO"
                 % (image, actual, words[0])]
+    try:
+        image_header(image)
+    except ImageHeaderError as exc:
+        return ["dom0 image %s cannot be installed: %s; fix: use the image this installer was built with "
+                "(./build.py iso writes both)" % (image, exc)]
     return []
+
+
+_HEADERS = {}                   # (path, size, mtime) -> the filesystem image's header, None: a tarball
+
+
+def _image_key(image):
+    st = os.stat(image)
+    return (os.path.realpath(image), st.st_size, st.st_mtime_ns)
+
+
+def image_header(image):
+    """xenhost_common.dom0image.Header of a filesystem image, None for a tarball (read once)."""
+    key = _image_key(image)
+    if key not in _HEADERS:
+        _HEADERS[key] = read_header(image)
+    return _HEADERS[key]
+
+
+def check_image_fits(plan, disk):
+    """A filesystem image is written whole: it must fit the root partition it is written to."""
+    if disk is None or plan.mode == "restore" or not os.path.isfile(plan.image):
+        return []
+    try:
+        header = image_header(plan.image)
+        layout = (compute_layout(disk.size, plan.sr_on_primary) if plan.mode == "install"
+                  else layout_of_disk(disk.partitions))
+    except (ImageHeaderError, LayoutError):
+        return []           # check_image and the disk checks report these
+    root = next((p for p in layout if p.role == "root"), None)
+    if header is None or root is None or header.filesystem_bytes <= root.size_mib * MiB:
+        return []
+    return ["dom0 image %s holds a %d MiB filesystem, larger than the %d MiB root partition on %s; fix: a larger "
+            "disk, or an image built smaller" % (plan.image, header.filesystem_bytes // MiB, root.size_mib, disk.path)]
 
 
 _MEMBERS = {}                   # (path, size, mtime) -> names in the image: listed once per image
@@ -62,13 +100,17 @@ USR_MERGED = ("bin", "sbin", "lib", "lib64")     # links to usr/... in a merged-
 
 
 def image_members(image, commands=None):
-    """Names in the dom0 image tarball without ./ or a trailing / (one `tar -tf`, which reads the
-    whole image: cached). The ISO carries no package manifest beside the image, so the files it is."""
-    st = os.stat(image)
-    key = (os.path.realpath(image), st.st_size, st.st_mtime_ns)
+    """Names in the dom0 image without ./ or a trailing /: a filesystem image's header lists them; a
+    tarball is listed with one `tar -tf`, which reads the whole image (cached). The ISO carries no
+    package manifest beside the image, so the files it is."""
+    key = _image_key(image)
     if key not in _MEMBERS:
-        out = (commands or Runner()).run(["tar", "-tf", image]).stdout
-        _MEMBERS[key] = frozenset((n[2:] if n.startswith("./") else n).rstrip("/") for n in out.splitlines())
+        header = image_header(image)
+        if header is not None:
+            _MEMBERS[key] = header.files
+        else:
+            out = (commands or Runner()).run(["tar", "-tf", image]).stdout
+            _MEMBERS[key] = frozenset((n[2:] if n.startswith("./") else n).rstrip("/") for n in out.splitlines())
     return _MEMBERS[key]
 
 
@@ -262,7 +304,7 @@ def run(plan, probe, host):
     failures += check_programs(tasks_to_run(plan, disk, guests, found), probe.has_program)
     if plan.mode != "restore":
         image_failures = check_image(plan.image)
-        failures += image_failures or check_image_contents(plan)
+        failures += image_failures or check_image_contents(plan) + check_image_fits(plan, disk)
     if failures:
         for f in failures:
             log.error("preflight: %s", f)

@@ -2,12 +2,14 @@
 from ci import pxe_figures
 
 
-def test_the_extraction_line_is_the_runs_speed_reference(tmp_path):
+def test_the_image_task_is_the_runs_speed_reference_in_either_format(tmp_path):
     (tmp_path / "installer-serial.log").write_bytes(
-        b"[ 4/19] Mounting target filesystems ... done (0.2s)\r\n"
-        b"[ 5/19] Extracting dom0 image ... done (58.9s)\r\n")
-    assert pxe_figures.extraction_seconds(tmp_path) == 58.9
-    assert pxe_figures.extraction_seconds(tmp_path / "none") is None
+        b"[ 3/19] Creating filesystems ... done (0.9s)\r\n"
+        b"[ 4/19] Writing dom0 image to the root partition ... done (21.3s)\r\n")
+    assert pxe_figures.image_task(tmp_path) == ("Writing dom0 image to the root partition", 21.3)
+    (tmp_path / "installer-serial.log").write_bytes(b"[ 5/19] Extracting dom0 image ... done (58.9s)\r\n")
+    assert pxe_figures.image_task(tmp_path) == ("Extracting dom0 image", 58.9)
+    assert pxe_figures.image_task(tmp_path / "none") is None
 
 
 def test_login_is_the_sum_up_to_dom0_ready():

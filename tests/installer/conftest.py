@@ -4,6 +4,7 @@ import hashlib
 
 import pytest
 
+from xenhost_common.dom0image import NAME, encode_header
 from xenhost_installer.host import HostFacts, Nic
 
 from installer_fixtures import GiB, boot_files
@@ -19,6 +20,15 @@ def image(tmp_path):
     img = tmp_path / "dom0.tar.xz"
     img.write_bytes(b"not really a tarball")
     (tmp_path / "dom0.tar.xz.sha256").write_text("%s  dom0.tar.xz\n" % hashlib.sha256(img.read_bytes()).hexdigest())
+    return str(img)
+
+
+@pytest.fixture
+def fs_image(tmp_path):
+    """A filesystem image as far as the tasks can tell: the header (a fake filesystem behind it)."""
+    img = tmp_path / NAME
+    img.write_bytes(encode_header(800 << 20, ["usr/bin/ls", "usr/share/zoneinfo/Europe/Berlin"]) + b"not ext4")
+    (tmp_path / (NAME + ".sha256")).write_text("%s  %s\n" % (hashlib.sha256(img.read_bytes()).hexdigest(), NAME))
     return str(img)
 
 

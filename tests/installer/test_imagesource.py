@@ -46,8 +46,8 @@ def served(tmp_path):
 def publish(www, signer, image=IMAGE):
     tree = www / "xenhost"
     tree.mkdir(exist_ok=True)
-    (tree / "dom0.tar.zst").write_bytes(image)
-    pxe.write_signed_sums(tree, ["dom0.tar.zst"], signer)
+    (tree / "dom0.img.zst").write_bytes(image)
+    pxe.write_signed_sums(tree, ["dom0.img.zst"], signer)
     return tree
 
 
@@ -65,24 +65,24 @@ def test_signed_image_is_fetched_with_progress_and_checksum_beside_it(tmp_path, 
     with open(path, "rb") as f:
         assert f.read() == IMAGE
     with open(path + ".sha256") as f:                # what preflight.check_image reads
-        assert f.read().split()[1] == "dom0.tar.zst"
+        assert f.read().split()[1] == "dom0.img.zst"
     assert any("100%" in line for line in lines) and any("verified" in line for line in lines)
 
 
 def test_tampered_image_is_refused_and_nothing_is_kept(tmp_path, keys, served):
     www, url = served
     tree = publish(www, keys["project"][0])
-    (tree / "dom0.tar.zst").write_bytes(IMAGE + b"backdoor")
+    (tree / "dom0.img.zst").write_bytes(IMAGE + b"backdoor")
     with pytest.raises(ImageSourceError) as err:
         source(tmp_path, keys["project"][1]).fetch(url)
     assert "altered or replaced" in str(err.value) and "fix:" in str(err.value)
-    assert not list((tmp_path / "image").glob("dom0.tar.zst*"))
+    assert not list((tmp_path / "image").glob("dom0.img.zst*"))
 
 
 def test_checksum_list_edited_after_signing_is_refused(tmp_path, keys, served):
     www, url = served
     tree = publish(www, keys["project"][0])
-    (tree / "dom0.tar.zst").write_bytes(b"evil")
+    (tree / "dom0.img.zst").write_bytes(b"evil")
     text = (tree / "SHA256SUMS").read_text().split()
     import hashlib
     (tree / "SHA256SUMS").write_text("%s  %s\n" % (hashlib.sha256(b"evil").hexdigest(), text[1]))
@@ -115,8 +115,8 @@ def test_installer_without_the_project_key_refuses(tmp_path, keys, served):
 def test_image_url_naming_the_file_itself(tmp_path, keys, served):
     www, url = served
     tree = publish(www, keys["project"][0])
-    shutil.copy2(tree / "dom0.tar.zst", tree / "other.tar.zst")
-    pxe.write_signed_sums(tree, ["dom0.tar.zst", "other.tar.zst"], keys["project"][0])
+    shutil.copy2(tree / "dom0.img.zst", tree / "other.tar.zst")
+    pxe.write_signed_sums(tree, ["dom0.img.zst", "other.tar.zst"], keys["project"][0])
     path = source(tmp_path, keys["project"][1]).fetch(url + "other.tar.zst")
     assert path.endswith("other.tar.zst")
 
@@ -128,7 +128,7 @@ def test_connection_failures_are_retried_with_backoff_then_succeed(tmp_path, key
     import urllib.request
 
     def flaky(request, timeout):
-        if request.full_url.endswith("dom0.tar.zst") and failures[0]:
+        if request.full_url.endswith("dom0.img.zst") and failures[0]:
             failures[0] -= 1
             raise urllib.error.URLError(ConnectionResetError("connection reset"))
         return urllib.request.urlopen(request, timeout=timeout)
@@ -162,10 +162,11 @@ def test_http_404_is_not_retried(tmp_path, keys, served):
 
 
 @pytest.mark.parametrize("url, base, name", [
-    ("http://h/x/", "http://h/x/", "dom0.tar.zst"),
-    ("http://h/x", "http://h/x/", "dom0.tar.zst"),
-    ("http://h:8000", "http://h:8000/", "dom0.tar.zst"),
+    ("http://h/x/", "http://h/x/", "dom0.img.zst"),
+    ("http://h/x", "http://h/x/", "dom0.img.zst"),
+    ("http://h:8000", "http://h:8000/", "dom0.img.zst"),
     ("https://h/a/b/img.tar.zst", "https://h/a/b/", "img.tar.zst"),
+    ("https://h/a/b/dom0.img.zst", "https://h/a/b/", "dom0.img.zst"),
 ])
 def test_locate(url, base, name):
     where = locate(url)
@@ -178,6 +179,6 @@ def test_locate_refuses_other_schemes():
 
 
 def test_checksum_lookup_needs_the_image_named():
-    assert signed_checksum("%s *dom0.tar.zst\n" % ("a" * 64), "dom0.tar.zst", "u") == "a" * 64
+    assert signed_checksum("%s *dom0.img.zst\n" % ("a" * 64), "dom0.img.zst", "u") == "a" * 64
     with pytest.raises(ImageSourceError, match="lists no checksum"):
-        signed_checksum("%s  other\n" % ("a" * 64), "dom0.tar.zst", "u")
+        signed_checksum("%s  other\n" % ("a" * 64), "dom0.img.zst", "u")

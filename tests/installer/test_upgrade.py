@@ -16,6 +16,8 @@ from xenhost_common.tasks import TaskSequence
 from xenhost_installer.existing import UNFINISHED_MARKER, read_backup
 from xenhost_installer.tasks.upgrade import identity_paths, merge_shadow
 
+from xenhost_installer.tasks import storage
+
 from installer_fixtures import FakeCommands, FakeProbe, GiB, tree
 
 UUID = "0f0e0d0c-0b0a-4909-8807-060504030201"
@@ -79,14 +81,14 @@ OLD_ROOT = {"etc/xenhost-release": "0.1\n", "etc/hostname": "xh-old\n", "etc/ssh
 
 @pytest.fixture
 def run_mode(image, host, target, tmp_path):
-    def run(mode, nics=True, commands=None, existing=None, answers=None):
+    def run(mode, nics=True, commands=None, existing=None, answers=None, image_path=None):
         host.nics = host.nics if nics else []        # the host's network config is kept: no NIC needed
         if not (tmp_path / "backup").exists():
             tree(tmp_path / "backup", OLD_ROOT)   # what the fake `cp -a` would have put there
         log_path = tmp_path / "install.log"
         log_path.write_text("log line\n")
         commands, out = commands or FakeCommands(), io.StringIO()
-        plan = make_plan(image, mode, answers)
+        plan = make_plan(image_path or image, mode, answers)
         run.plan, run.commands = plan, commands
         install(plan, commands=commands, probe=FakeProbe([installed_disk()], existing=[existing or found()]),
                 host=host, target=target, runner=TaskSequence(out=out, clock=lambda: 0.0), log_path=str(log_path))
@@ -103,7 +105,7 @@ class WatchingCommands(FakeCommands):
         self.backup, self.target, self.marker_at_remake = backup, target, None
 
     def run(self, argv, **kw):
-        if argv[0] == "mkfs.ext4" and "xenhost-root" in argv:
+        if (argv[0] == "mkfs.ext4" and "xenhost-root" in argv) or argv[:2] == ["sh", "-c"] and "dd of=" in argv[2]:
             self.marker_at_remake = os.path.exists(os.path.join(self.backup, UNFINISHED_MARKER))
         out = super().run(argv, **kw)
         if argv[:2] == ["cp", "-a"] and len(argv) == 4 and argv[2].startswith(self.backup + "/"):
@@ -152,6 +154,20 @@ def test_upgrade_sequence(run_mode, target, tmp_path, image):
     # VM definitions kept; the image's xl.conf (none in this fake image) is not replaced by the host's
     assert read("etc/xen/vm1.cfg") == "name='vm1'\n" and os.readlink(os.path.join(target, "etc/xen/auto/vm1.cfg"))
     assert not os.path.exists(os.path.join(target, "etc/xen/xl.conf"))
+
+
+def test_upgrade_writes_a_filesystem_image_under_the_old_uuid(run_mode, target, tmp_path, fs_image):
+    watch = WatchingCommands(str(tmp_path / "backup"), target)
+    calls, out, plan = run_mode("upgrade", nics=False, commands=watch, image_path=fs_image)
+    order = ["cp -a --one-file-system %s/. %s" % (tmp_path / "old-root", tmp_path / "backup"),
+             "sh -c %s sh %s /dev/vda3" % (storage.WRITE_IMAGE, fs_image), "tune2fs -U %s /dev/vda3" % UUID,
+             "resize2fs /dev/vda3", "mount /dev/vda3 %s" % target,
+             "cp -a %s/etc/hostname %s/etc/hostname" % (tmp_path / "backup", target)]
+    assert [calls.index(c) for c in order] == sorted(calls.index(c) for c in order)
+    assert not [c for c in calls if c.startswith(("mkfs.ext4 -F -q -L xenhost-root", "tar "))]
+    assert not [c for c in calls if any(n in c for n in NEVER)]
+    assert watch.marker_at_remake is True
+    assert "Writing dom0 image to the root partition (UUID kept) ... done" in out
 
 
 def test_restore_sequence(run_mode, target, tmp_path):

@@ -63,6 +63,6 @@ def test_installer_finds_the_dom0_image_on_the_live_medium(tmp_path):
     (config.repo_dir / "xenhost-archive-keyring.gpg").write_bytes(b"public key")
     description = media.describe(config, kiwi.image_settings(), "installer")
     link = description / "root" / media.DOM0_IMAGE_PATH
-    assert str(link.readlink()) == "/run/overlay/live/xenhost/dom0.tar.zst"
+    assert str(link.readlink()) == "/run/overlay/live/xenhost/dom0.img.zst"
     # the key the installer checks a network image's signed SHA256SUMS with
     assert (description / "root" / media.INSTALLER_KEYRING_PATH).read_bytes() == b"public key"

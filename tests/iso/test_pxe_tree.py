@@ -23,7 +23,7 @@ def small_iso(tmp_path):
     (media / "LiveOS").mkdir()
     (media / "LiveOS" / "squashfs.img").write_bytes(b"squashfs" * 1000)
     (media / "xenhost").mkdir()
-    (media / "xenhost" / "dom0.tar.zst").write_bytes(b"dom0" * 1000)
+    (media / "xenhost" / "dom0.img.zst").write_bytes(b"dom0" * 1000)
     iso = tmp_path / "x.iso"
     subprocess.run(["xorriso", "-as", "mkisofs", "-quiet", "-V", "XENHOST", "-o", str(iso), str(media)], check=True)
     return iso
@@ -31,7 +31,7 @@ def small_iso(tmp_path):
 
 def test_tree_from_an_iso(tmp_path, small_iso):
     config = BuildConfig(cache_dir=tmp_path / "cache", out_dir=tmp_path / "out")
-    dom0 = tmp_path / "dom0.tar.zst"
+    dom0 = tmp_path / "dom0.img.zst"
     dom0.write_bytes(b"image")
     answers = tmp_path / "a.yaml"
     answers.write_text("version: 1\n")
@@ -42,7 +42,7 @@ def test_tree_from_an_iso(tmp_path, small_iso):
     assert {"undionly.kpxe", "ipxe.efi", "lpxelinux.0", "ldlinux.c32", "grubx64.efi", "boot.ipxe",
             "pxelinux.cfg/default", "pxelinux.cfg/01-52-54-00-00-00-01", "grub/grub.cfg",
             "grub/grub.cfg-01-52-54-00-00-00-01", "answers/52-54-00-00-00-01.yaml", "answers/default.yaml",
-            "dnsmasq.conf.example", "tree.json", "SHA256SUMS", "SHA256SUMS.sig", "dom0.tar.zst",
+            "dnsmasq.conf.example", "tree.json", "SHA256SUMS", "SHA256SUMS.sig", "dom0.img.zst",
             *pxe.FILES.values()} <= names
     assert (tree / "installer-kernel").read_bytes() == b"kernel" * 100
     keyring = signer.export_public(tmp_path)

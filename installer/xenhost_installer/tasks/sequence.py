@@ -1,8 +1,8 @@
 """The declared install sequence: each task's text, function, weight and the programs it runs.
 
-Weights are roughly seconds under emulation (the e2e install log, 2026-12-01: extracting the dom0
-image 47 s, each GRUB install 10-14 s
-(both now run at once), everything else about a second), and the progress bar says so.
+Weights are roughly seconds under emulation (the e2e install logs, 2026-12-01: extracting a dom0
+tarball 47 s, writing the filesystem image about half that, each GRUB install 10-14 s (both now
+run at once), everything else about a second), and the progress bar says so.
 `programs` are the installer environment's programs a task runs (those run inside the target's
 chroot come from the dom0 image): preflight checks every declared program before any write, and a
 slow-tier test checks that the built installer image ships each of them.
@@ -16,6 +16,21 @@ MOUNT = ("mount", "umount")
 CHROOT = ("chroot", "mount", "umount")
 
 
+def root_tasks(plan):
+    """The root filesystem with the image in it, mounted with the logs partition on /var/log."""
+    if storage.image_is_filesystem(plan):
+        return [
+            Task("Creating filesystems", storage.make_filesystems_but_root, 3, ("mkfs.vfat", "mkswap", "mkfs.ext4")),
+            Task("Writing dom0 image to the root partition", storage.write_image, 20, storage.WRITE_PROGRAMS),
+            Task("Mounting target filesystems", storage.mount_written_target, 1, (*MOUNT, "cp")),
+        ]
+    return [
+        Task("Creating filesystems", storage.make_filesystems, 8, ("mkfs.ext4", "mkfs.vfat", "mkswap")),
+        Task("Mounting target filesystems", storage.mount_target, 1, MOUNT),
+        Task("Extracting dom0 image", storage.extract_image, 45, ("tar", "zstd", "sync")),
+    ]
+
+
 def build_tasks(plan):
     if plan.mode != "install":
         return upgrade.MODE_TASKS[plan.mode](plan)
@@ -24,9 +39,7 @@ def build_tasks(plan):
         Task("Wiping old signatures on %s" % plan.disk_path, storage.wipe, 2, WIPE),
         *([Task("Wiping guest disks %s" % ", ".join(guests), storage.wipe_guest_disks, 2, WIPE)] if guests else []),
         Task("Partitioning %s (GPT)" % plan.disk_path, storage.partition, 3, ("sgdisk", "partprobe", "udevadm")),
-        Task("Creating filesystems", storage.make_filesystems, 8, ("mkfs.ext4", "mkfs.vfat", "mkswap")),
-        Task("Mounting target filesystems", storage.mount_target, 1, MOUNT),
-        Task("Extracting dom0 image", storage.extract_image, 45, ("tar", "zstd", "sync")),
+        *root_tasks(plan),
         Task("Mounting EFI system partition", storage.mount_esp, 1, MOUNT),
         Task("Writing /etc/fstab", configure.write_fstab, 1, ("blkid",)),
         Task("Preparing chroot", bootloader.bind_mounts, 1, CHROOT),

@@ -1,7 +1,15 @@
-"""Disk tasks: wipe, partition, mkfs, mount, extract image, unmount. Partitions are reached through
-ctx.probe (disks.DiskAccess), so the same tasks run on real disks and on test-mode images."""
+"""Disk tasks: wipe, partition, mkfs, write or extract the image, mount, unmount. Partitions are
+reached through ctx.probe (disks.DiskAccess), so the same tasks run on real disks and on test-mode
+images.
+
+The dom0 image is a filesystem (dom0.img.zst, xenhost_common/dom0image.py): written to the root
+partition whole, given the host's own UUID and grown to the partition; or, from other tools, a
+tarball unpacked onto a fresh filesystem."""
 import logging
+import os
 import shutil
+
+from xenhost_common.dom0image import has_header
 
 from ..disks import is_raid
 
@@ -73,11 +81,41 @@ MKFS = {
 }
 
 
-def make_filesystems(ctx):
+def image_is_filesystem(plan):
+    """The image is a filesystem to write whole (else a tarball to unpack); a missing image is
+    preflight's to report."""
+    return os.path.isfile(plan.image) and has_header(plan.image)
+
+
+def make_filesystems(ctx, skip=()):
     for p in ctx.plan.layout:
-        if p.fs:
+        if p.fs and p.role not in skip:
             ctx.commands.run(MKFS[p.fs](ctx.part(p.role), p.label))
     ctx.probe.settle(ctx.commands)
+
+
+def make_filesystems_but_root(ctx):
+    """The root comes whole with the image."""
+    make_filesystems(ctx, skip=("root",))
+
+
+# dd writes every block, zeros too: the old contents of the partition must not show through as
+# inode tables the image says are zeroed. fsync: the UUID and size changes below read the device.
+WRITE_IMAGE = 'zstd -dc -q -- "$1" | dd of="$2" bs=4M iflag=fullblock conv=fsync status=none'
+WRITE_PROGRAMS = ("sh", "zstd", "dd", "tune2fs", "resize2fs", "udevadm")
+
+
+def write_image(ctx, uuid="random"):
+    """The image's filesystem onto the root partition, with its own UUID (or, upgrading, the old
+    root's: fstab and GRUB name it), grown to the whole partition."""
+    device = ctx.part("root")
+    ctx.commands.run(["sh", "-c", WRITE_IMAGE, "sh", ctx.plan.image, device])
+    # the image's filesystem has never been mounted, so tune2fs and resize2fs need no fsck first
+    ctx.commands.run(["tune2fs", "-U", uuid, device])
+    ctx.commands.run(["resize2fs", device])
+    if uuid != "random":
+        ctx.uuids["root"] = uuid
+    ctx.probe.settle(ctx.commands)      # blkid (fstab, grub.cfg) must see the new UUID
 
 
 def mount(ctx, device, mountpoint, options=()):
@@ -94,6 +132,22 @@ def mount_target(ctx):
     # logs go on their own partition: mount it before extracting so the image's /var/log lands there
     mount_root(ctx)
     mount(ctx, ctx.part("logs"), ctx.path("var/log"))
+
+
+IMAGE_LOGS_ASIDE = "var/.log-of-image"
+
+
+def mount_written_target(ctx):
+    """The root the image wrote, with the logs partition on /var/log holding the image's /var/log
+    (journald keeps a persistent journal only where /var/log/journal exists, for one)."""
+    mount_root(ctx)
+    logs, aside = ctx.path("var/log"), ctx.path(IMAGE_LOGS_ASIDE)
+    os.rename(logs, aside)
+    os.mkdir(logs)
+    shutil.copystat(aside, logs)
+    mount(ctx, ctx.part("logs"), logs)
+    ctx.commands.run(["cp", "-a", aside + "/.", logs])
+    shutil.rmtree(aside)
 
 
 def extract_image(ctx):

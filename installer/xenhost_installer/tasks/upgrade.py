@@ -1,7 +1,8 @@
 """Upgrade and restore (installer/DESIGN.md "Upgrade and restore").
 
-Upgrade: the old root is copied to the backup partition, the root filesystem re-made with the SAME
-UUID (fstab and GRUB keep naming it), the new image extracted, the host's identity copied back from
+Upgrade: the old root is copied to the backup partition, the new image written to the root partition
+with the SAME UUID (fstab and GRUB keep naming it; a tarball image: the root re-made with that UUID
+and the image extracted into it), the host's identity copied back from
 the backup, the answers' boot options and keymap applied when given, the bootloader re-installed.
 Restore: the root re-made with its UUID and filled from the backup. While an upgrade runs, a marker on
 the backup partition says the backup is the only good copy (existing.UNFINISHED_MARKER): preflight then
@@ -128,6 +129,24 @@ def remake_root(ctx):
     ctx.probe.settle(ctx.commands)
 
 
+def write_image_keeping_uuid(ctx):
+    uuid = ctx.plan.existing.root_uuid
+    if not uuid:    # as remake_root
+        raise InstallerError("the old root filesystem's UUID is unknown", 'run `blkid` on the root partition')
+    storage.write_image(ctx, uuid)
+
+
+def new_root_tasks(plan):
+    """The root re-made with the new image in it, under the old root's UUID."""
+    if storage.image_is_filesystem(plan):
+        return [Task("Writing dom0 image to the root partition (UUID kept)", write_image_keeping_uuid, 20,
+                     storage.WRITE_PROGRAMS),
+                Task("Mounting the root filesystem", storage.mount_root, 1, ("mount",))]
+    return [Task("Re-making the root filesystem (UUID kept)", remake_root, 8, ("mkfs.ext4",)),
+            Task("Mounting the root filesystem", storage.mount_root, 1, ("mount",)),
+            Task("Extracting dom0 image", storage.extract_image, 45, ("tar", "zstd", "sync"))]
+
+
 def _replace_with_copy(ctx, source_root, rel):
     dest = ctx.path(rel)
     if os.path.isdir(dest) and not os.path.islink(dest):
@@ -210,9 +229,7 @@ def upgrade_tasks(plan):
     return [
         Task("Backing up xenhost %s to the backup partition" % old.version, back_up_root, 60,
              ("mkfs.ext4", "mount", "umount", "cp", "sync")),
-        Task("Re-making the root filesystem (UUID kept)", remake_root, 8, ("mkfs.ext4",)),
-        Task("Mounting the root filesystem", storage.mount_root, 1, ("mount",)),
-        Task("Extracting dom0 image", storage.extract_image, 45, ("tar", "zstd", "sync")),
+        *new_root_tasks(plan),
         Task("Restoring host identity (%s)" % (old.hostname or "no hostname"), restore_identity, 2, ("cp",)),
     ] + _bootloader(upgrade_settings(plan)) + _finish(plan)
 
