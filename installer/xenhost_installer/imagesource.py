@@ -26,6 +26,7 @@ from xenhost_common.runner import Runner
 
 from .answers.redact import redact_location
 from .answers.source import http_request
+from . import imagedigest
 from .errors import InstallerError
 from .retry import Backoff, Transient, with_retries
 
@@ -101,6 +102,7 @@ class ImageSource:
                      "fetching dom0 image %s" % redact_location(where.url), sleep=self.sleep, announce=self.announce)
         with open(path + ".sha256", "w") as f:
             f.write("%s  %s\n" % (expected, where.name))
+        imagedigest.remember(path, expected)        # _download hashed every byte: preflight need not again
         self.announce("xenhost-installer: dom0 image %s verified (signed SHA-256 %s)"
                       % (redact_location(where.url), expected[:16]))
         return path

@@ -1,7 +1,6 @@
 """Checks run before ANY disk write. Each failure is one message: the problem and the fix.
 Only read-only probes happen here; all failures are collected so the user fixes them in one go."""
 import dataclasses
-import hashlib
 import logging
 import os
 
@@ -12,30 +11,12 @@ from xenhost_common.tasks import programs_of
 
 from .errors import CommandFailed, LayoutError, PreflightError
 from .host import pick_nic
+from .imagedigest import file_key, image_digest
 from .layout import GiB, LABELS, MiB, REQUIRED_FOR_UPGRADE, compute_layout, layout_of_disk
 from .tasks import regional
 from .tasks.sequence import build_tasks
 
 log = logging.getLogger(__name__)
-
-
-def sha256_file(path, chunk=4 * 1024 * 1024):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(chunk), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-_DIGESTS = {}       # (path, size, mtime) -> sha256: an interactive install checks the image twice
-                    # (on the summary, then when installing); reading it again took seconds to minutes
-
-
-def image_digest(image):
-    key = _image_key(image)
-    if key not in _DIGESTS:
-        _DIGESTS[key] = sha256_file(image)
-    return _DIGESTS[key]
 
 
 def check_image(image):
@@ -65,14 +46,9 @@ def check_image(image):
 _HEADERS = {}                   # (path, size, mtime) -> the filesystem image's header, None: a tarball
 
 
-def _image_key(image):
-    st = os.stat(image)
-    return (os.path.realpath(image), st.st_size, st.st_mtime_ns)
-
-
 def image_header(image):
     """xenhost_common.dom0image.Header of a filesystem image, None for a tarball (read once)."""
-    key = _image_key(image)
+    key = file_key(image)
     if key not in _HEADERS:
         _HEADERS[key] = read_header(image)
     return _HEADERS[key]
@@ -103,7 +79,7 @@ def image_members(image, commands=None):
     """Names in the dom0 image without ./ or a trailing /: a filesystem image's header lists them; a
     tarball is listed with one `tar -tf`, which reads the whole image (cached). The ISO carries no
     package manifest beside the image, so the files it is."""
-    key = _image_key(image)
+    key = file_key(image)
     if key not in _MEMBERS:
         header = image_header(image)
         if header is not None:

@@ -12,7 +12,7 @@ from xenhost_common.dom0image import ImageHeaderError, encode_header, has_header
 from xenhost_common.runner import Runner
 from xenhost_common.tasks import TaskSequence
 from xenhost_installer import plan as planmod
-from xenhost_installer import preflight
+from xenhost_installer import imagedigest, preflight
 from xenhost_installer.install import install
 from xenhost_installer.tasks import storage
 from xenhost_installer.tasks.context import InstallContext
@@ -66,7 +66,7 @@ def test_a_damaged_header_is_a_preflight_failure_naming_the_fix(tmp_path):
     image = tmp_path / "dom0.img.zst"
     image.write_bytes(encode_header(1, ["x"])[:30])
     (tmp_path / "dom0.img.zst.sha256").write_text(
-        "%s  dom0.img.zst\n" % preflight.sha256_file(str(image)))
+        "%s  dom0.img.zst\n" % imagedigest.sha256_file(str(image)))
     [failure] = preflight.check_image(str(image))
     assert "cannot be installed" in failure and "damaged" in failure and "./build.py iso" in failure
 

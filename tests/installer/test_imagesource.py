@@ -2,6 +2,7 @@
 real loopback HTTP server serves the tree, and the installer's ImageSource checks it with real gpgv
 and the exported public key. Tampered, unsigned and wrongly signed trees are refused."""
 import functools
+import hashlib
 import http.server
 import shutil
 import threading
@@ -12,6 +13,7 @@ import pytest
 from buildlib.config import BuildConfig
 from buildlib.signing import Signer
 from iso import pxe
+from xenhost_installer import imagedigest
 from xenhost_installer.imagesource import ImageSource, ImageSourceError, locate, signed_checksum
 from xenhost_installer.retry import Backoff
 
@@ -67,6 +69,8 @@ def test_signed_image_is_fetched_with_progress_and_checksum_beside_it(tmp_path, 
     with open(path + ".sha256") as f:                # what preflight.check_image reads
         assert f.read().split()[1] == "dom0.img.zst"
     assert any("100%" in line for line in lines) and any("verified" in line for line in lines)
+    # hashed while downloading: preflight's check takes that digest instead of reading the file again
+    assert imagedigest._DIGESTS[imagedigest.file_key(path)] == hashlib.sha256(IMAGE).hexdigest()
 
 
 def test_tampered_image_is_refused_and_nothing_is_kept(tmp_path, keys, served):
