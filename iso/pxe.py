@@ -48,6 +48,7 @@ ISO_IN_INITRD = "xenhost/installer.iso"             # pxe-root-hook.sh attaches 
 # replace that link (the kernel makes each entry what the archive says), breaking the initrd.
 HOOK_IN_INITRD = "usr/lib/dracut/hooks/pre-udev/10-xenhost-pxe-root.sh"
 DOM0 = DOM0_IMAGE_NAME
+FORMER_NAMES = ("dom0.tar.zst",)        # the image before it was a filesystem: not left in a rebuilt tree
 SUMS, SIGNATURE = "SHA256SUMS", "SHA256SUMS.sig"      # installer/xenhost_installer/imagesource.py
 SERIAL_ENTRY = "xenhost-installer (serial console ttyS0)"   # iso/templates/installer/edit_boot_config.sh
 DEFAULT_URL = "http://10.0.2.2:8000"                  # qemu user networking's view of the build host
@@ -264,6 +265,8 @@ def build_tree(config: BuildConfig, iso: Path, dom0: Path, url: str = DEFAULT_UR
             progress(f"PXE: the installer's squashfs as the root initrd ({root_iso.stat().st_size >> 20} MiB)")
             newc_archive({ISO_IN_INITRD: root_iso}, dest / FILES["root"])
     _link(dom0, dest / DOM0)
+    for old in FORMER_NAMES:
+        (dest / old).unlink(missing_ok=True)
     for name, source in LOADERS.items():
         shutil.copy2(source, dest / name)
     grub_netboot_image(dest / "grubx64.efi")

@@ -36,9 +36,12 @@ def test_tree_from_an_iso(tmp_path, small_iso):
     answers = tmp_path / "a.yaml"
     answers.write_text("version: 1\n")
     signer = Signer(config)
+    (config.out_dir / "pxe").mkdir(parents=True)
+    (config.out_dir / "pxe" / "dom0.tar.zst").write_bytes(b"the image as an earlier build named it")
     tree = pxe.build_tree(config, small_iso, dom0, "http://192.0.2.1/x", {"52-54-00-00-00-01": answers}, answers,
                           signer=signer, progress=lambda text: None)
     names = {p.relative_to(tree).as_posix() for p in tree.rglob("*") if p.is_file()}
+    assert "dom0.tar.zst" not in names          # not served unsigned beside the current image
     assert {"undionly.kpxe", "ipxe.efi", "lpxelinux.0", "ldlinux.c32", "grubx64.efi", "boot.ipxe",
             "pxelinux.cfg/default", "pxelinux.cfg/01-52-54-00-00-00-01", "grub/grub.cfg",
             "grub/grub.cfg-01-52-54-00-00-00-01", "answers/52-54-00-00-00-01.yaml", "answers/default.yaml",
