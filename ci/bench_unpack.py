@@ -38,7 +38,7 @@ PART = "/dev/vda4"          # the backup partition: empty after a fresh install 
 RESULT = re.compile(r"UNPACK (\S+) ([\d.]+)")
 TAR = "tar --numeric-owner --xattrs --xattrs-include='*' -xf"
 TAR_ONTO_FRESH_EXT4 = f"mkfs.ext4 -q -F {PART} && mount {PART} /mnt/u && {TAR} $F -C /mnt/u && umount /mnt/u"
-DD_AND_GROW = (f"zstd -dc -q $F | dd of={PART} bs=4M iflag=fullblock conv=fsync status=none && "
+DD_AND_GROW = (f"zstd -dc -q $F | dd of={PART} bs=4M iflag=fullblock status=none && "
                f"tune2fs -U random {PART} >/dev/null && resize2fs {PART} >/dev/null 2>&1")
 # name -> (file fetched, shell command timed; $F is the file in RAM)
 VARIANTS = {

@@ -112,6 +112,11 @@ def test_a_packed_image_written_the_install_way_has_its_own_uuid_and_the_whole_p
     fields = {key.strip(): value.strip() for key, _, value in (line.partition(":") for line in info.splitlines())}
     assert fields["Filesystem UUID"] != dom0image.IMAGE_UUID and fields["Filesystem volume name"] == "xenhost-root"
     assert int(fields["Block count"]) * int(fields["Block size"]) == os.path.getsize(partition)
+    assert "metadata_csum_seed" in fields["Filesystem features"].split()    # a new UUID rewrites no checksums
     assert subprocess.run(["e2fsck", "-fn", str(partition)], capture_output=True).returncode == 0
     cat = subprocess.run(["debugfs", "-R", "cat /etc/hostname", str(partition)], capture_output=True, text=True)
     assert cat.stdout == "image\n"
+    # GRUB reads /boot from this filesystem: its own ext2 driver (grub-common's grub-fstest) must
+    # accept every feature the image has
+    grub = subprocess.run(["grub-fstest", str(partition), "cat", "/etc/hostname"], capture_output=True, text=True)
+    assert grub.stdout == "image\n", grub.stderr
