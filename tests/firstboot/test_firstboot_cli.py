@@ -167,10 +167,12 @@ def test_configure_unit_runs_before_the_network():
 def test_keys_unit_runs_beside_configure_and_before_sshd():
     unit = unit_lines("xenhost-firstboot-keys.service")
     for line in ("ConditionPathExists=!/var/lib/xenhost/firstboot.done", "Type=oneshot", "DefaultDependencies=no",
-                 "After=local-fs.target", "Before=ssh.service", "WantedBy=multi-user.target",
+                 "After=systemd-remount-fs.service", "Before=ssh.service", "WantedBy=multi-user.target",
                  "ExecStart=/usr/sbin/xenhost-firstboot --stage keys"):
         assert line in unit
-    assert not any(line.startswith("After=") and "xenhost-firstboot.service" in line for line in unit)
+    # as soon as the root is writable: not after the configure stage, nor after the other mounts
+    assert not any(line.startswith("After=") and ("xenhost-firstboot.service" in line or "local-fs" in line)
+                   for line in unit)
 
 
 def test_finish_unit_runs_before_the_login_prompts_and_never_reads_the_console():
