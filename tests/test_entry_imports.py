@@ -21,6 +21,7 @@ LEFT_OUT = {
         "xenhost_installer.answers.xenserver": "XML answer files only",
         "xml.etree.ElementTree": "XML answer files only",
         "crypt": "a plaintext root password only",
+        "zoneinfo": "a time zone to check (answer file or screen) only",
     },
 }
 
