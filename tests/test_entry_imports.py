@@ -22,6 +22,7 @@ LEFT_OUT = {
         "xml.etree.ElementTree": "XML answer files only",
         "crypt": "a plaintext root password only",
         "zoneinfo": "a time zone to check (answer file or screen) only",
+        "difflib": "an unknown keymap (its near names) only",
     },
 }
 
