@@ -17,7 +17,11 @@ COMPONENTS = ("common", "installer", "firstboot", "toolstack")
 
 # entry point -> modules its import must leave out (and the branch that imports them)
 LEFT_OUT = {
+    "xenhost_firstboot.cli": {
+        "urwid": "the setup wizard's screens (xenhost-setup) only",
+    },
     "xenhost_installer.cli": {
+        "urwid": "the interactive screens only",
         "xenhost_installer.answers.xenserver": "XML answer files only",
         "xml.etree.ElementTree": "XML answer files only",
         "crypt": "a plaintext root password only",
