@@ -5,14 +5,15 @@ directly instead of passing the hash on a command line (which the command wrappe
 import os
 import warnings
 
-with warnings.catch_warnings():            # crypt is deprecated in 3.11 but is what Debian 12 ships
-    warnings.simplefilter("ignore", DeprecationWarning)
-    import crypt
-
 from .errors import InstallerError
 
 
 def hash_password(plaintext):
+    # imported here: only a plaintext password needs it (a hash or ask-at-first-boot does not), and
+    # loading crypt (libcrypt) costs ~6 ms natively, a fifth of a second under emulation
+    with warnings.catch_warnings():        # crypt is deprecated in 3.11 but is what Debian 12 ships
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import crypt
     return crypt.crypt(plaintext, crypt.mksalt(crypt.METHOD_SHA512))
 
 

@@ -1,10 +1,14 @@
 """Every setup-wizard screen driven headless: only the undecided sections are asked, the look fits
 80x24 (a centred dialog, ASCII inside its borders for a vt220), help and Back work, and the answers
 are the installer's."""
-import crypt
+import warnings
 
 import pytest
 import urwid
+
+with warnings.catch_warnings():     # crypt is deprecated in 3.11 but is what Debian 12 ships
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import crypt
 
 from xenhost_common.ui.widgets import HELP_RETURN
 from xenhost_firstboot.wizard.app import STEPS

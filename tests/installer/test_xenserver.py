@@ -5,7 +5,7 @@ import pytest
 import yaml
 
 from xenhost_installer import answers, plan as planmod
-from xenhost_installer.answers import catalog, xenserver
+from xenhost_installer.answers import catalog, source, xenserver
 from xenhost_installer.cli import main
 from xenhost_installer.errors import AnswerFileError
 
@@ -63,7 +63,7 @@ def test_xml_equivalent_of_e2e_yaml_gives_the_same_plan(image):
     ("\n\n  <!-- c --><installation/>", True), ("version: 1\n", False), ("# <installation>\n", False), ("", False),
 ])
 def test_detected_by_content(text, is_xml):
-    assert xenserver.looks_like_xml(text) is is_xml
+    assert source.looks_like_xml(text) is is_xml
 
 
 def test_doctype_and_entities_refused_before_expansion(tmp_path):

@@ -2,7 +2,6 @@
 keymaps. Each rule maps answers to [(path parts, message)]; a value of the wrong type is left to the
 schema's own message, so the two never report the same problem twice. Messages name the problem and
 the fix, and never say which file format's key to edit (XML answers are checked by the same rules)."""
-import difflib
 import ipaddress
 import re
 
@@ -123,6 +122,7 @@ def keymap(answers):
     name = answers.get("keymap")
     if not isinstance(name, str) or name in keymaps():
         return []
+    import difflib      # imported here: only an unknown keymap needs it (~1 ms of every installer start)
     near = difflib.get_close_matches(name, list(keymaps()), n=3)
     fix = "did you mean %s? (all keymaps: the answer file reference)" % " or ".join(near) if near else \
         "use one of %s" % ", ".join(keymaps())

@@ -84,11 +84,6 @@ class XmlAnswers(dict):
         return (int(m.group(1)) if m else 1 << 30, [str(p) for p in parts])
 
 
-def looks_like_xml(text):
-    """Detect by content: the first non-blank character (after a BOM) is '<'."""
-    return text.lstrip("\ufeff \t\r\n").startswith("<")
-
-
 def _text(el):
     return (el.text or "").strip()
 
