@@ -20,7 +20,7 @@ from . import MARKER_COMPLETE, MARKER_FAILED, answers, cmdline, consoles, host a
 from xenhost_common.runner import Runner
 from .disks import DiskProbe
 from .imagedisks import ImageDisks
-from .errors import XenhostError
+from .errors import InstallerError, XenhostError
 from .install import install
 
 # journald's stores in the live system: the initrd's part stays in /run (volatile), the rest goes to

@@ -91,3 +91,12 @@ def test_answer_file_fetch_says_on_the_console_that_it_waits_for_the_network():
     assert text == "version: 1\n" and pauses == [2.0, 3.0]
     assert said[0].startswith("fetching answer file http://10.0.2.2:8000/a.yaml: Network is unreachable; "
                               "retrying in 2s (attempt 2 of 12)")
+
+
+def test_the_network_device_command_reports_a_bad_value_instead_of_crashing(tmp_path, capsys):
+    from xenhost_installer import cli
+    cmd = tmp_path / "cmdline"
+    cmd.write_text("quiet network_device=not/a/nic\n")
+    assert cli.main(["network-device", "--cmdline", str(cmd)]) == 0      # boot goes on with DHCP everywhere
+    out = capsys.readouterr().out
+    assert "xenhost-installer: network-device:" in out and "network_device=not/a/nic" in out
