@@ -2,8 +2,9 @@
 
 configure runs early (xenhost-firstboot.service, before systemd-networkd reads its files);
 keys at the same time (xenhost-firstboot-keys.service, before ssh.service): ssh-keygen is pure
-CPU (RSA took 5-12 s under emulation), the configure steps mostly wait for their commands, so on
-two CPUs the keys come nearly for free instead of after the SR; finish runs once the network is
+CPU, the configure steps mostly wait for their commands, so on two CPUs the keys come nearly for
+free instead of after the SR (the RSA key, 18-30 s of CPU under emulation, after the login prompt:
+sshkeys.py); finish runs once the network is
 up and before the login prompts (xenhost-firstboot-finish.service) so that hooks can reach the
 network; what the data left undecided (the root password, a network without a lease, ...) is left
 to the setup wizard, which waits on the console: boot never does.

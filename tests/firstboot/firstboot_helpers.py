@@ -22,11 +22,12 @@ DHCP_YAML = textwrap.dedent(f"""\
 
 
 def fake_ssh_keygen(argv):
-    """Like `ssh-keygen -A [-f ROOT]`: create the three host key files."""
-    root = argv[argv.index("-f") + 1] if "-f" in argv else "/"
-    assert root != "/", "tests must never write real host keys"
-    for key_type in ("rsa", "ecdsa", "ed25519"):
-        write(root, f"etc/ssh/ssh_host_{key_type}_key", "fake key")
+    """Like `ssh-keygen -q -t TYPE -N "" -f PATH`: write that key (and its .pub)."""
+    path = argv[argv.index("-f") + 1]
+    assert not path.startswith("/etc/"), "tests must never write real host keys"
+    for name in (path, path + ".pub"):
+        with open(name, "w") as f:
+            f.write("fake key\n")
     return (0, "", "")
 
 

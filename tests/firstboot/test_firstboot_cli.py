@@ -160,7 +160,8 @@ def test_configure_unit_runs_before_the_network():
                  "Conflicts=shutdown.target", "Before=shutdown.target",
                  "StandardOutput=journal+console", "WantedBy=multi-user.target",
                  "ExecStart=/usr/sbin/xenhost-firstboot --stage configure",
-                 "Also=xenhost-firstboot-keys.service xenhost-firstboot-finish.service xenhost-setup-pending.service"):
+                 "Also=xenhost-firstboot-keys.service xenhost-firstboot-finish.service xenhost-setup-pending.service "
+                 "xenhost-ssh-rsa-key.service"):
         assert line in unit
 
 
@@ -173,6 +174,15 @@ def test_keys_unit_runs_beside_configure_and_before_sshd():
     # as soon as the root is writable: not after the configure stage, nor after the other mounts
     assert not any(line.startswith("After=") and ("xenhost-firstboot.service" in line or "local-fs" in line)
                    for line in unit)
+
+
+def test_the_rsa_host_key_comes_after_the_login_prompt_at_the_lowest_priority():
+    unit = unit_lines("xenhost-ssh-rsa-key.service")
+    for line in ("ConditionPathExists=!/etc/ssh/ssh_host_rsa_key", "After=getty.target ssh.service "
+                 "xenhost-firstboot-finish.service", "Nice=19", "IOSchedulingClass=idle",
+                 "ExecStart=/usr/bin/ssh-keygen -A", "WantedBy=multi-user.target"):
+        assert line in unit
+    assert not any(line.startswith("Before=") for line in unit)     # nothing waits for it
 
 
 def test_finish_unit_runs_before_the_login_prompts_and_never_reads_the_console():

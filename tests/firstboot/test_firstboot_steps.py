@@ -127,11 +127,17 @@ def test_network_vlan_puts_bridge_on_a_vlan_of_the_nic(root, runner):
 
 # --- ssh --------------------------------------------------------------------
 
-def test_ssh_keys_generated_under_root_then_skipped(root, runner):
+def test_ecdsa_and_ed25519_keys_generated_under_root_rsa_left_to_after_boot(root, runner):
     ctx = make_ctx(root, runner)
-    assert create_ssh(ctx).startswith("generated missing host keys (rsa, ecdsa, ed25519)")
-    assert commands(runner, "ssh-keygen") == [["ssh-keygen", "-A", "-f", str(root)]]
+    assert create_ssh(ctx) == ("generated missing host keys (ecdsa, ed25519); "
+                               "rsa: after boot (xenhost-ssh-rsa-key.service)")
+    key = lambda t: str(root / "etc/ssh" / f"ssh_host_{t}_key")
+    assert commands(runner, "ssh-keygen") == [["ssh-keygen", "-q", "-t", t, "-N", "", "-f", key(t)]
+                                              for t in ("ecdsa", "ed25519")]
+    assert not os.path.exists(key("rsa"))
     runner.calls.clear()
+    assert create_ssh(ctx) == "host keys present; rsa: after boot (xenhost-ssh-rsa-key.service)"
+    (root / "etc/ssh/ssh_host_rsa_key").write_text("made by the unit\n")
     assert create_ssh(ctx) == "host keys present"
     assert runner.calls == []
 
