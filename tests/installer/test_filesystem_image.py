@@ -8,6 +8,7 @@ import subprocess
 import pytest
 import yaml
 
+from xenhost_common.errors import CommandFailed
 from xenhost_common.dom0image import ImageHeaderError, encode_header, has_header, read_header
 from xenhost_common.runner import Runner
 from xenhost_common.tasks import TaskSequence
@@ -36,7 +37,7 @@ def test_the_image_is_written_to_the_root_partition_then_mounted_with_its_logs_m
     calls, out = install_with(fs_image, host, target)
     assert not any(c.startswith("mkfs.ext4") and "xenhost-root" in c for c in calls)
     assert "mkfs.ext4 -F -q -L xenhost-logs /dev/vda5" in calls
-    write = "sh -c %s sh %s /dev/vda3" % (storage.WRITE_IMAGE, fs_image)
+    write = "bash -c %s bash %s /dev/vda3" % (storage.WRITE_IMAGE, fs_image)
     order = [write, "tune2fs -U random /dev/vda3", "resize2fs /dev/vda3", "mount /dev/vda3 %s" % target,
              "mount /dev/vda5 %s/var/log" % target, "cp -a %s/var/.log-of-image/. %s/var/log" % (target, target),
              "blkid -s UUID -o value /dev/vda3"]
@@ -105,9 +106,12 @@ def test_a_packed_image_written_the_install_way_has_its_own_uuid_and_the_whole_p
         def settle(self, commands):
             pass
 
-    plan = planmod.from_answers(yaml.safe_load(E2E_ANSWERS), image=image)
+    medium = tmp_path / "medium.img.zst"         # the ISO's image is a link to the live medium
+    medium.symlink_to(image)
+    plan = planmod.from_answers(yaml.safe_load(E2E_ANSWERS), image=str(medium))
     plan.disk_path, plan.layout = "/dev/vda", compute_layout(20 * GiB)
-    storage.write_image(InstallContext(plan, Runner(), host, OnePartition(), str(tmp_path / "target")))
+    ctx = InstallContext(plan, Runner(), host, OnePartition(), str(tmp_path / "target"))
+    storage.write_image(ctx)
     info = subprocess.run(["dumpe2fs", "-h", str(partition)], capture_output=True, text=True, check=True).stdout
     fields = {key.strip(): value.strip() for key, _, value in (line.partition(":") for line in info.splitlines())}
     assert fields["Filesystem UUID"] != dom0image.IMAGE_UUID and fields["Filesystem volume name"] == "xenhost-root"
@@ -120,3 +124,20 @@ def test_a_packed_image_written_the_install_way_has_its_own_uuid_and_the_whole_p
     # accept every feature the image has
     grub = subprocess.run(["grub-fstest", str(partition), "cat", "/etc/hostname"], capture_output=True, text=True)
     assert grub.stdout == "image\n", grub.stderr
+
+
+def test_an_image_that_fails_to_decompress_fails_the_task(host, tmp_path):
+    """dd's exit status alone would hide it: the pipeline fails with zstd's."""
+    image = tmp_path / "cut.img.zst"
+    image.write_bytes(encode_header(1 << 20, []) + b"\x28\xb5\x2f\xfd" + b"not a zstd frame")
+    partition = tmp_path / "vda3"
+    partition.write_bytes(b"\0" * (1 << 20))
+    plan = planmod.from_answers(yaml.safe_load(E2E_ANSWERS), image=str(image))
+    plan.disk_path, plan.layout = "/dev/vda", compute_layout(20 * GiB)
+
+    class OnePartition(FakeProbe):
+        def partition(self, disk, number):
+            return str(partition)
+
+    with pytest.raises(CommandFailed, match="bash -c"):
+        storage.write_image(InstallContext(plan, Runner(), host, OnePartition(), str(tmp_path / "target")))

@@ -105,7 +105,7 @@ class WatchingCommands(FakeCommands):
         self.backup, self.target, self.marker_at_remake = backup, target, None
 
     def run(self, argv, **kw):
-        if (argv[0] == "mkfs.ext4" and "xenhost-root" in argv) or argv[:2] == ["sh", "-c"] and "dd of=" in argv[2]:
+        if (argv[0] == "mkfs.ext4" and "xenhost-root" in argv) or argv[:2] == ["bash", "-c"] and "dd of=" in argv[2]:
             self.marker_at_remake = os.path.exists(os.path.join(self.backup, UNFINISHED_MARKER))
         out = super().run(argv, **kw)
         if argv[:2] == ["cp", "-a"] and len(argv) == 4 and argv[2].startswith(self.backup + "/"):
@@ -160,7 +160,7 @@ def test_upgrade_writes_a_filesystem_image_under_the_old_uuid(run_mode, target, 
     watch = WatchingCommands(str(tmp_path / "backup"), target)
     calls, out, plan = run_mode("upgrade", nics=False, commands=watch, image_path=fs_image)
     order = ["cp -a --one-file-system %s/. %s" % (tmp_path / "old-root", tmp_path / "backup"),
-             "sh -c %s sh %s /dev/vda3" % (storage.WRITE_IMAGE, fs_image), "tune2fs -U %s /dev/vda3" % UUID,
+             "bash -c %s bash %s /dev/vda3" % (storage.WRITE_IMAGE, fs_image), "tune2fs -U %s /dev/vda3" % UUID,
              "resize2fs /dev/vda3", "mount /dev/vda3 %s" % target,
              "cp -a %s/etc/hostname %s/etc/hostname" % (tmp_path / "backup", target)]
     assert [calls.index(c) for c in order] == sorted(calls.index(c) for c in order)
