@@ -123,7 +123,7 @@ def main() -> int:
     with holding(QEMU_LOCK):
         seconds = run_in_vm(args.iso, work)
     for name, value in seconds.items():
-        ratio = f"  ({seconds[BASELINE] / value:.2f}x today's)" if BASELINE in seconds and value else ""
+        ratio = f"  ({seconds[BASELINE] / value:.2f}x the tarball's)" if BASELINE in seconds and value else ""
         print(f"{name:48} {value:7.1f} s{ratio}", flush=True)
     return 0
 
