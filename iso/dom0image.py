@@ -12,7 +12,6 @@ import shutil
 import uuid
 from pathlib import Path
 
-from buildlib.errors import XenhostBuildError
 from buildlib.files import sha256_of
 from buildlib.run import run
 from xenhost_common.dom0image import NAME, encode_header

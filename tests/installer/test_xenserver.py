@@ -5,7 +5,7 @@ import pytest
 import yaml
 
 from xenhost_installer import answers, plan as planmod
-from xenhost_installer.answers import catalog, source, xenserver
+from xenhost_installer.answers import catalog, source
 from xenhost_installer.cli import main
 from xenhost_installer.errors import AnswerFileError
 
