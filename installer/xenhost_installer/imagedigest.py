@@ -1,4 +1,5 @@
-"""The dom0 image's SHA-256, computed once per file. An interactive install checks the image twice
+"""The dom0 image's SHA-256 (and, through once_per_file, whatever else is read from it), computed
+once per file. An interactive install checks the image twice
 (on the summary, then when installing), and a network image was hashed while it downloaded: reading
 178 MB again took seconds to minutes under emulation."""
 import hashlib
@@ -21,11 +22,16 @@ def sha256_file(path, chunk=4 * 1024 * 1024):
     return h.hexdigest()
 
 
-def image_digest(path):
+def once_per_file(cache, path, compute):
+    """compute(path), kept in cache under file_key(path): computed again only for a changed file."""
     key = file_key(path)
-    if key not in _DIGESTS:
-        _DIGESTS[key] = sha256_file(path)
-    return _DIGESTS[key]
+    if key not in cache:
+        cache[key] = compute(path)
+    return cache[key]
+
+
+def image_digest(path):
+    return once_per_file(_DIGESTS, path, sha256_file)
 
 
 def remember(path, digest):

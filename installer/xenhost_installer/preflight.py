@@ -11,7 +11,7 @@ from xenhost_common.tasks import programs_of
 
 from .errors import CommandFailed, LayoutError, PreflightError
 from .host import pick_nic
-from .imagedigest import file_key, image_digest
+from .imagedigest import image_digest, once_per_file
 from .layout import GiB, LABELS, MiB, REQUIRED_FOR_UPGRADE, compute_layout, layout_of_disk
 from .tasks import regional
 from .tasks.sequence import build_tasks
@@ -48,10 +48,7 @@ _HEADERS = {}                   # (path, size, mtime) -> the filesystem image's 
 
 def image_header(image):
     """xenhost_common.dom0image.Header of a filesystem image, None for a tarball (read once)."""
-    key = file_key(image)
-    if key not in _HEADERS:
-        _HEADERS[key] = read_header(image)
-    return _HEADERS[key]
+    return once_per_file(_HEADERS, image, read_header)
 
 
 def check_image_fits(plan, disk):
@@ -79,15 +76,13 @@ def image_members(image, commands=None):
     """Names in the dom0 image without ./ or a trailing /: a filesystem image's header lists them; a
     tarball is listed with one `tar -tf`, which reads the whole image (cached). The ISO carries no
     package manifest beside the image, so the files it is."""
-    key = file_key(image)
-    if key not in _MEMBERS:
-        header = image_header(image)
+    def listed(path):
+        header = image_header(path)
         if header is not None:
-            _MEMBERS[key] = header.files
-        else:
-            out = (commands or Runner()).run(["tar", "-tf", image]).stdout
-            _MEMBERS[key] = frozenset((n[2:] if n.startswith("./") else n).rstrip("/") for n in out.splitlines())
-    return _MEMBERS[key]
+            return header.files
+        out = (commands or Runner()).run(["tar", "-tf", path]).stdout
+        return frozenset((n[2:] if n.startswith("./") else n).rstrip("/") for n in out.splitlines())
+    return once_per_file(_MEMBERS, image, listed)
 
 
 def in_image(names, relpath):
