@@ -2,11 +2,18 @@
 
 The installer calls dump() (it validates what it writes), first boot calls load() (it validates
 what it reads); both read firstboot.schema.json beside this file, so the rules live in one place.
+
+dump() also writes a record beside the file (CHECKED_SUFFIX): the SHA-256 of the bytes it wrote
+and of the schema it checked them against. load() skips its own check when both still match (the
+same bytes, already found valid under the same schema) and checks in full otherwise: a file edited
+by hand, or a schema changed by an upgrade, is checked as before. Why: jsonschema is about half of
+first boot's start-up (its __init__ imports every submodule), ~2-3 s of each first-boot stage under
+emulation, so it is imported only when a check runs.
 """
+import hashlib
 import json
 import os
 
-import jsonschema
 import yaml
 
 from .errors import XenhostError
@@ -14,6 +21,7 @@ from .files import write_atomic
 from .names import FIRSTBOOT_DATA
 
 SCHEMA_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "firstboot.schema.json")
+CHECKED_SUFFIX = ".checked"
 
 
 class ContractError(XenhostError):
@@ -25,8 +33,27 @@ def schema():
         return json.load(f)
 
 
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _record(text: str) -> dict:
+    with open(SCHEMA_PATH, "rb") as f:
+        return {"sha256": _sha256(text.encode()), "schema-sha256": _sha256(f.read())}
+
+
+def _checked_before(path, text):
+    """True when dump() wrote exactly this text, checked under this very schema."""
+    try:
+        with open(os.fspath(path) + CHECKED_SUFFIX, encoding="utf-8") as f:
+            return json.load(f) == _record(text)
+    except (OSError, ValueError):
+        return False
+
+
 def problems(data):
     """Every way data breaks the contract, as 'path: message' lines (empty: valid)."""
+    import jsonschema   # only when a check runs: see the module's docstring
     # the format checker makes "format": "ipv4"/"ipv6" (gateway, DNS servers) real checks
     validator = jsonschema.Draft202012Validator(schema(), format_checker=jsonschema.FormatChecker())
     found = []
@@ -46,7 +73,9 @@ def check(data, source, fix):
 def dump(data, path):
     """Validate data and write it atomically to path (the writer's side)."""
     check(data, "first-boot data about to be written", "this is a bug in xenhost-installer; report it")
-    write_atomic(path, yaml.safe_dump(data, sort_keys=False))
+    text = yaml.safe_dump(data, sort_keys=False)
+    write_atomic(path, text)
+    write_atomic(os.fspath(path) + CHECKED_SUFFIX, json.dumps(_record(text), indent=1) + "\n")
 
 
 def load(path):
@@ -55,11 +84,12 @@ def load(path):
            f"xenhost-installer), then run `xenhost-firstboot` again")
     try:
         with open(path, encoding="utf-8") as f:
-            data = yaml.safe_load(f)
+            text = f.read()
+        data = yaml.safe_load(text)
     except FileNotFoundError:
         raise ContractError(f"{path}: file not found (the installer did not write it)", fix) from None
     except OSError as e:
         raise ContractError(f"{path}: cannot read: {e.strerror}", fix) from None
     except yaml.YAMLError as e:
         raise ContractError(f"{path}: not valid YAML: {str(e).splitlines()[0]}", fix) from None
-    return check(data, path, fix)
+    return data if _checked_before(path, text) else check(data, path, fix)

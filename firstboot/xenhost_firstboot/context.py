@@ -18,6 +18,7 @@ class Context:
     live: bool
     say: Callable = print       # one progress line, e.g. a hook's output
     lease_wait: float = 20.0    # seconds the finish stage waits for a DHCP lease before asking
+    network_online: bool = False    # network-online.target reached (online.py): waited for once
     details: dict = field(default_factory=dict)    # step name -> the line it reported
 
     def path(self, absolute):

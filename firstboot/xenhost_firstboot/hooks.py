@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 
 from .errors import FirstbootError
 from .files import write_if_changed
+from .online import wait_for_network_online
 
 DONE_DIR = "/var/lib/xenhost/firstboot-hooks"
 TIMEOUT_S = 30 * 60     # a hook that hangs must not keep the login prompt away for ever
@@ -30,6 +31,7 @@ def run_hooks(ctx):
             earlier.append(name)
             continue
         _check_runnable(ctx, hook)
+        wait_for_network_online(ctx)    # hooks may need the network (once, before the first)
         ctx.say(f"hook {number}/{len(hooks)} {name}: running")
         start = time.monotonic()
         code = ctx.runner.stream([ctx.path(hook)], lambda line: ctx.say(f"  {name}| {line}"),

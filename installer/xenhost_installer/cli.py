@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 
-from . import MARKER_COMPLETE, MARKER_FAILED, answers, cmdline, consoles, host as hostmod, log as logmod, plan as planmod
+from . import MARKER_COMPLETE, MARKER_FAILED, answers, cmdline, consoles, host as hostmod, imagedigest, log as logmod, plan as planmod
 from xenhost_common.runner import Runner
 from .disks import DiskProbe
 from .imagedisks import ImageDisks
@@ -103,6 +103,7 @@ def run_install(make_plan, args, boot_opts, hold):
     """Shared ending for unattended and interactive installs: markers, atexit, failure policy."""
     commands = Runner()
     try:
+        imagedigest.prefetch(args.image)
         host = hostmod.gather(boot_opts.raw)
         plan = make_plan(commands, host)
         if plan is None:
@@ -173,6 +174,7 @@ def run_interactive(args, boot_opts, hold, given=None):
         host = hostmod.gather(boot_opts.raw)
         if given is None:               # with an answer file, answer_file_install fetched it
             network_image(args, boot_opts)
+        imagedigest.prefetch(args.image)    # hashed while the screens are answered
         # test mode (--target-images) must show and write the image files, never the machine's disks
         with disk_access(commands, args, boot_opts) as probe:
             def install_fn(plan, runner):

@@ -46,3 +46,37 @@ def test_missing_and_unparsable_files(tmp_path):
     (tmp_path / "bad.yaml").write_text("a: [")
     with pytest.raises(ContractError, match="not valid YAML"):
         contract.load(tmp_path / "bad.yaml")
+
+
+def test_reader_trusts_only_the_bytes_the_writer_checked(tmp_path):
+    """dump()'s record lets load() skip jsonschema for the very bytes it checked; an edit by hand
+    (the record no longer matches) is checked in full, and so is a file under another schema."""
+    path = tmp_path / "firstboot.yaml"
+    contract.dump(GOOD, path)
+    assert (tmp_path / ("firstboot.yaml" + contract.CHECKED_SUFFIX)).exists()
+    edited = path.read_text().replace("hostname: xh1", "hostname: bad_name!")
+    path.write_text(edited)
+    with pytest.raises(ContractError, match="hostname"):
+        contract.load(path)
+    contract.dump(GOOD, path)
+    record = tmp_path / ("firstboot.yaml" + contract.CHECKED_SUFFIX)
+    record.write_text(record.read_text().replace('"schema-sha256": "', '"schema-sha256": "0'))
+    path.write_text(edited)     # same edit, record of another schema: still refused
+    with pytest.raises(ContractError, match="hostname"):
+        contract.load(path)
+
+
+def test_first_boot_reading_unchanged_data_never_imports_jsonschema(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+    path = tmp_path / "firstboot.yaml"
+    contract.dump(GOOD, path)
+    common = Path(contract.__file__).resolve().parent.parent
+    probe = ("import sys; from xenhost_common import contract; data = contract.load(sys.argv[1]); "
+             "print(data['hostname'], 'jsonschema' in sys.modules)")
+    run = lambda: subprocess.run([sys.executable, "-c", probe, str(path)], env={"PYTHONPATH": str(common)},
+                                 capture_output=True, text=True, check=True).stdout.split()
+    assert run() == ["xh1", "False"]
+    path.write_text(path.read_text() + "# edited\n")     # valid still, but not the bytes checked
+    assert run() == ["xh1", "True"]

@@ -32,7 +32,7 @@ def test_full_run_prints_progress_and_writes_marker(root, runner):
     blank_sr(runner)
     code, out, err = run_main(root, runner)
     assert code == 0, err
-    assert step_names(out) == ["[1/8] hostname", "[2/8] network", "[3/8] storage", "[4/8] ssh",
+    assert step_names(out) == ["[1/8] hostname", "[2/8] network", "[3/8] ssh", "[4/8] storage",
                                "[5/8] root-password", "[6/8] hooks", "[7/8] wizard", "[8/8] marker"]
     assert "xenhost-firstboot: [7/8] wizard: nothing undecided" in out.splitlines()
     assert not (root / "var/lib/xenhost/setup-pending").exists()
@@ -45,15 +45,18 @@ def test_stages_split_the_sequence_and_only_finish_marks_done(root, runner):
     blank_sr(runner)
     code, out, err = run_main(root, runner, stage="configure")
     assert code == 0, err
-    assert step_names(out) == ["[1/8] hostname", "[2/8] network", "[3/8] storage"]
+    # configure holds only what networkd needs before it starts
+    assert step_names(out) == ["[1/8] hostname", "[2/8] network"]
+    assert not any(c[:2] == ["xe", "sr-create"] for c in runner.calls)
     assert "done" not in out.splitlines()[-1] and not (root / MARKER).exists()
     code, out, err = run_main(root, runner, stage="keys")
     assert code == 0, err
-    assert step_names(out) == ["[4/8] ssh"] and not (root / MARKER).exists()
+    assert step_names(out) == ["[3/8] ssh"] and not (root / MARKER).exists()
     assert "xenhost-firstboot: done" not in out          # only the last stage says it
     code, out, err = run_main(root, runner, stage="finish")
     assert code == 0, err
-    assert step_names(out) == ["[5/8] root-password", "[6/8] hooks", "[7/8] wizard", "[8/8] marker"]
+    assert step_names(out) == ["[4/8] storage", "[5/8] root-password", "[6/8] hooks", "[7/8] wizard",
+                               "[8/8] marker"]
     assert out.splitlines()[-1] == "xenhost-firstboot: done" and (root / MARKER).exists()
 
 
@@ -69,6 +72,11 @@ def test_unattended_run_leaves_nothing_to_the_wizard(root, runner):
     assert "xenhost-firstboot:   10-site.sh| registered" in out.splitlines()
     assert "xenhost-firstboot: [5/8] root-password: set by the installer" in out.splitlines()
     assert not (root / "var/lib/xenhost/setup-pending").exists()
+    # the SR is made before the network is waited for; the hook and the lease check after, once
+    online = ["systemctl", "start", "network-online.target"]
+    assert runner.calls.count(online) == 1
+    where = {c[0] if c[0] != "xe" else "xe": i for i, c in reversed(list(enumerate(runner.calls)))}
+    assert where["xe"] < runner.calls.index(online) < where[str(root) + hook]
 
 
 def test_password_ask_and_no_lease_leave_it_to_the_wizard_without_waiting(root, runner):
@@ -189,8 +197,9 @@ def test_finish_unit_runs_before_the_login_prompts_and_never_reads_the_console()
     unit = unit_lines("xenhost-firstboot-finish.service")
     for line in ("ConditionPathExists=!/var/lib/xenhost/firstboot.done", "Type=oneshot",
                  "Requires=xenhost-firstboot.service xenhost-firstboot-keys.service",
-                 "After=xenhost-firstboot.service xenhost-firstboot-keys.service network-online.target",
-                 "Before=getty-pre.target", "Wants=getty-pre.target",
+                 # not after network-online: the SR is made meanwhile; online.py waits where needed
+                 "After=xenhost-firstboot.service xenhost-firstboot-keys.service",
+                 "Wants=network-online.target", "Before=getty-pre.target", "Wants=getty-pre.target",
                  "ExecStart=/usr/sbin/xenhost-firstboot --stage finish",
                  "StandardOutput=journal+console", "WantedBy=multi-user.target"):
         assert line in unit

@@ -18,11 +18,12 @@ from xenhost_common.files import write_atomic
 from xenhost_common.names import STATE_DIR
 
 from ..files import read_text
+from ..online import wait_for_network_online
 from ..password import root_is_locked
 
 PENDING = f"{STATE_DIR}/setup-pending"
 SECTIONS = ("root-password", "network", "hostname", "local-sr")     # in the wizard's order
-LEASE_WAIT_S = 20           # after network-online.target: DHCP had its chance already
+LEASE_WAIT_S = 20           # after network-online.target (online.py): DHCP had its chance already
 
 
 def bridge_address(runner, bridge):
@@ -53,13 +54,18 @@ def undecided(ctx, lease_wait=LEASE_WAIT_S):
         found.add("root-password")
     if mgmt.mode == "none":
         found.add("network")
-    elif mgmt.mode == "dhcp" and ctx.live and not wait_for_address(ctx.runner, mgmt.bridge, lease_wait):
+    elif mgmt.mode == "dhcp" and ctx.live and not _lease(ctx, lease_wait):
         found.add("network")        # a lease never came: wrong NIC, no DHCP server, unplugged
     if cfg.hostname is None:
         found.add("hostname")
     if not cfg.storage_given:
         found.add("local-sr")
     return [s for s in SECTIONS if s in found]
+
+
+def _lease(ctx, lease_wait):
+    wait_for_network_online(ctx)
+    return wait_for_address(ctx.runner, ctx.config.management.bridge, lease_wait)
 
 
 def shown(sections):
