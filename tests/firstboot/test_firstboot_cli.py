@@ -206,6 +206,17 @@ def test_finish_unit_runs_before_the_login_prompts_and_never_reads_the_console()
     assert not any(line.startswith(("StandardInput=tty", "TimeoutStartSec=infinity")) for line in unit)
 
 
+def test_login_prompts_do_not_wait_for_the_boots_last_jobs():
+    """Debian's gettys are Type=idle (up to 5 s after the last job); ours start when first boot is done."""
+    with open(os.path.join(UNITS, "getty-no-idle.conf"), encoding="utf-8") as f:
+        assert [line for line in f.read().splitlines() if line and not line.startswith("#")] == [
+            "[Service]", "Type=simple"]
+    with open(os.path.join(UNITS, "..", "..", "specs", "xenhost-firstboot.spec"), encoding="utf-8") as f:
+        spec = f.read().splitlines()
+    for getty in ("getty", "serial-getty"):
+        assert "%{_unitdir}/" + getty + "@.service.d/xenhost-no-idle.conf" in spec
+
+
 @pytest.mark.parametrize("name", ["xenhost-firstboot.service", "xenhost-firstboot-finish.service",
                                   "xenhost-setup-pending.service", "xenhost-setup-wizard.service"])
 def test_units_are_packaged(name):
