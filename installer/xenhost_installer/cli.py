@@ -174,7 +174,6 @@ def run_interactive(args, boot_opts, hold, given=None):
         host = hostmod.gather(boot_opts.raw)
         if given is None:               # with an answer file, answer_file_install fetched it
             network_image(args, boot_opts)
-        imagedigest.prefetch(args.image)    # hashed while the screens are answered
         # test mode (--target-images) must show and write the image files, never the machine's disks
         with disk_access(commands, args, boot_opts) as probe:
             def install_fn(plan, runner):

@@ -2,7 +2,9 @@
 once per file. An interactive install checks the image twice
 (on the summary, then when installing), and a network image was hashed while it downloaded: reading
 178 MB again took seconds to minutes under emulation. prefetch() starts the hashing as soon as
-the image is known, beside the disk probing (the ISO's image took 4.3 s of preflight under TCG)."""
+the image is known, beside the disk probing (the ISO's image took 4.3 s of preflight under TCG);
+unattended installs only: beside the screens it would take the two emulated CPUs they draw with
+(the one interactive e2e run with it caught a screen half drawn)."""
 import hashlib
 import os
 import threading

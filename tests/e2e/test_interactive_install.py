@@ -37,6 +37,10 @@ def answer_screens(screen):
     step(screen, "Storage type")
     screen.press("down", "enter")                       # ext
     step(screen, "Confirm disks")
+    # its button row is drawn last: a slow guest can pause mid-redraw for longer than settle()'s
+    # quiet time (session 8 read the list before /dev/vdb's line was drawn)
+    screen.wait_for("Erase and continue", 120)
+    screen.settle()
     erased = screen.text()
     assert "/dev/vda" in erased and "/dev/vdb" in erased, erased
     screen.press("right", "enter")                      # Back is the default: move to "Erase and continue"
