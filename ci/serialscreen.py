@@ -87,6 +87,9 @@ class SerialScreen:
             deadline = time.monotonic() + timeout
             while self.highlighted() == before and time.monotonic() < deadline:
                 self._pump(0.2)
+            # the old focus line can be redrawn before the new one: judge the finished redraw, or
+            # the next press moves on from `wanted` (a slow guest chose Bratislava for Berlin)
+            self.settle(quiet=1.0, limit=timeout)
             if any(wanted in line for line in self.highlighted()):
                 return
         raise VMTimeout(f"{wanted!r} never got the focus by pressing {letter!r}; screen:\n{self.text()}")
