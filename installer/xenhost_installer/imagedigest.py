@@ -4,7 +4,8 @@ once per file. An interactive install checks the image twice
 178 MB again took seconds to minutes under emulation. prefetch() starts the hashing as soon as
 the image is known, beside the disk probing (the ISO's image took 4.3 s of preflight under TCG);
 unattended installs only: beside the screens it would take the two emulated CPUs they draw with
-(the one interactive e2e run with it caught a screen half drawn)."""
+(the half-drawn screens an interactive e2e run caught were the test harness's race, which came
+back without it; leaving it out there is caution, not a measured fix)."""
 import hashlib
 import os
 import threading
